@@ -1,0 +1,118 @@
+"""Every "who may see or do this" decision, in one place.
+
+Views, API viewsets, the admin and commands ask these functions; none of them filters by
+municipality on its own. Models say how they reach their municipality with a
+`municipality_path` attribute (e.g. "digipunt__municipality").
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Model, Q, QuerySet
+
+from helpdesk.models import Digipunt, Membership, Role
+
+ALL_ROLES = frozenset(Role.values)
+OFFICE_ROLES = frozenset({Role.STAFF, Role.COORDINATOR})
+CONFIG_ROLES = frozenset({Role.COORDINATOR})
+
+
+def memberships(user) -> list[Membership]:
+    """The user's memberships, loaded once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_helpdesk_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).select_related("municipality").prefetch_related("digipunten")
+        )
+        user._helpdesk_memberships = cached
+    return cached
+
+
+def is_network_admin(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(m.role == Role.NETWORK_ADMIN for m in memberships(user))
+
+
+def municipality_ids(user, roles: Iterable[str] = ALL_ROLES) -> set[int] | None:
+    """Ids of the municipalities where the user holds one of `roles`; None means all of them."""
+    if is_network_admin(user):
+        return None
+    roles = set(roles)
+    return {m.municipality_id for m in memberships(user) if m.role in roles}
+
+
+def scope(queryset: QuerySet, user, roles: Iterable[str] = ALL_ROLES) -> QuerySet:
+    """Narrow `queryset` to rows of the municipalities the user may see in one of `roles`."""
+    ids = municipality_ids(user, roles)
+    if ids is None:
+        return queryset
+    model = queryset.model
+    path = model.municipality_path
+    condition = Q(**{f"{path}__in": ids})
+    if getattr(model, "shared_without_municipality", False):
+        condition |= Q(**{f"{path}__isnull": True})
+    return queryset.filter(condition)
+
+
+def municipality_of(obj: Model) -> int | None:
+    """The id of the municipality an object belongs to, following its `municipality_path`."""
+    value = obj
+    for part in obj.municipality_path.split("__"):
+        if part == "pk":
+            return value.pk
+        value = getattr(value, part)
+        if value is None:
+            return None
+    return value.pk
+
+
+def has_role(user, municipality_id: int | None, roles: Iterable[str] = ALL_ROLES) -> bool:
+    ids = municipality_ids(user, roles)
+    return ids is None or (municipality_id is not None and municipality_id in ids)
+
+
+def can_view(user, obj: Model, roles: Iterable[str] = ALL_ROLES) -> bool:
+    municipality_id = municipality_of(obj)
+    if municipality_id is None and getattr(obj, "shared_without_municipality", False):
+        return getattr(user, "is_authenticated", False)
+    return has_role(user, municipality_id, roles)
+
+
+def can_configure(user, obj: Model) -> bool:
+    """Coordinators configure their own municipality; network admins everything.
+
+    Network-wide rows (a topic with no municipality) are for network admins only.
+    """
+    return has_role(user, municipality_of(obj), CONFIG_ROLES)
+
+
+def can_use_admin(user) -> bool:
+    return getattr(user, "is_active", False) and (
+        is_network_admin(user) or bool(municipality_ids(user, CONFIG_ROLES))
+    )
+
+
+def digipunten_for(user) -> QuerySet:
+    """The digipunten where the user works: staff may be limited to some of their municipality."""
+    queryset = scope(Digipunt.objects.all(), user)
+    if is_network_admin(user):
+        return queryset
+    limited = [m for m in memberships(user) if m.role == Role.STAFF and m.digipunten.all()]
+    if not limited:
+        return queryset
+    limited_municipalities = {m.municipality_id for m in limited}
+    allowed_ids = {d.pk for m in limited for d in m.digipunten.all()}
+    return queryset.filter(~Q(municipality_id__in=limited_municipalities) | Q(pk__in=allowed_ids))
+
+
+def primary_role(user) -> str | None:
+    """The role that decides the user's home page: the broadest one they hold."""
+    if is_network_admin(user):
+        return Role.NETWORK_ADMIN
+    held = {m.role for m in memberships(user)}
+    for role in (Role.COORDINATOR, Role.STAFF, Role.VOLUNTEER):
+        if role in held:
+            return role
+    return None

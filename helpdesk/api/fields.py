@@ -1,0 +1,69 @@
+"""Serializer fields shared by every API that takes topics, languages or local times."""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from helpdesk import access
+from helpdesk.languages import SPOKEN_LANGUAGES
+from helpdesk.models import Topic
+
+
+class TopicCodeField(serializers.SlugRelatedField):
+    """A topic given by its code; an unknown or inactive code is a field error naming the code.
+
+    Only topics the caller can see count: network-wide ones and their municipality's own.
+    """
+
+    default_error_messages = {
+        "does_not_exist": _("Unknown topic code “{value}”."),
+        "invalid": _("Give a topic code, such as “taxes”."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Topic.objects.filter(is_active=True))
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return access.scope(queryset, request.user) if request is not None else queryset
+
+
+class LanguageListField(serializers.ListField):
+    child = serializers.ChoiceField(choices=list(SPOKEN_LANGUAGES))
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_empty", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError(_("Each language may appear only once."))
+        return value
+
+
+OFFSET_SUFFIX = re.compile(r"(Z|[+-]\d\d(:?\d\d)?)$", re.IGNORECASE)
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "09:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in Europe/Brussels such as "09:00". Opening hours carry no offset."""
+
+    default_error_messages = {"aware": _("Give a local time such as 09:00, without a time zone.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        # Django's time parser silently drops an offset; refuse it rather than guess.
+        if isinstance(value, str) and OFFSET_SUFFIX.search(value.strip()):
+            self.fail("aware")
+        return super().to_internal_value(value)

@@ -1,0 +1,34 @@
+"""The languages the service speaks, as short codes used in data (not Django's locale codes)."""
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    NL = "nl", _("Dutch")
+    FR = "fr", _("French")
+    EN = "en", _("English")
+
+
+# Volunteers and digipunten may offer more languages than the interface speaks.
+SPOKEN_LANGUAGES = {
+    "nl": _("Dutch"),
+    "fr": _("French"),
+    "en": _("English"),
+    "de": _("German"),
+    "ar": _("Arabic"),
+    "tr": _("Turkish"),
+    "uk": _("Ukrainian"),
+    "ru": _("Russian"),
+    "es": _("Spanish"),
+    "it": _("Italian"),
+    "pl": _("Polish"),
+    "ro": _("Romanian"),
+}
+
+
+def current_language() -> str:
+    """The active interface language as a short code: 'nl', 'fr' or 'en'."""
+    code = (translation.get_language() or "nl")[:2]
+    return code if code in Language.values else Language.NL

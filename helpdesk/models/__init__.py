@@ -1,0 +1,15 @@
+from .citizens import Citizen
+from .municipalities import Closure, Digipunt, Municipality, OpeningHours
+from .roles import Membership, Role
+from .topics import Topic
+
+__all__ = [
+    "Citizen",
+    "Closure",
+    "Digipunt",
+    "Membership",
+    "Municipality",
+    "OpeningHours",
+    "Role",
+    "Topic",
+]

@@ -1,0 +1,53 @@
+"""When a digipunt is open: weekly hours minus Belgian public holidays and local closures."""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+from django.db.models import Q
+
+from helpdesk.languages import current_language
+from helpdesk.models import Closure, Digipunt
+
+HOLIDAY_LANGUAGES = {"nl": "nl", "fr": "fr", "en": "en_US"}
+
+
+@lru_cache(maxsize=32)
+def _belgian_holidays(year: int, language: str) -> holidays.HolidayBase:
+    return holidays.country_holidays("BE", years=year, language=HOLIDAY_LANGUAGES[language])
+
+
+def public_holiday(day: datetime.date) -> str | None:
+    """The name of the Belgian public holiday on `day` in the active language, or None."""
+    return _belgian_holidays(day.year, current_language()).get(day)
+
+
+def closures_between(digipunt: Digipunt, start: datetime.date, end: datetime.date) -> list[Closure]:
+    """Local closures of the digipunt (or its whole municipality) that touch [start, end]."""
+    return list(
+        Closure.objects.filter(
+            Q(digipunt=digipunt) | Q(digipunt__isnull=True, municipality_id=digipunt.municipality_id),
+            start_date__lte=end,
+            end_date__gte=start,
+        )
+    )
+
+
+def closed_reason(day: datetime.date, closures: list[Closure]) -> str | None:
+    """Why the digipunt is closed on `day` (holiday name or closure reason), or None when open."""
+    holiday = public_holiday(day)
+    if holiday:
+        return holiday
+    for closure in closures:
+        if closure.covers(day):
+            return closure.reason or str(closure)
+    return None
+
+
+def opening_periods(digipunt: Digipunt, day: datetime.date, closures: list[Closure] | None = None):
+    """The (opens, closes) periods of `day`, empty when closed. Uses prefetched opening hours."""
+    if closures is None:
+        closures = closures_between(digipunt, day, day)
+    if closed_reason(day, closures):
+        return []
+    return [(h.opens, h.closes) for h in digipunt.opening_hours.all() if h.weekday == day.weekday()]

@@ -1,0 +1,31 @@
+"""Phone number rules shared by models, forms and the API.
+
+Numbers are parsed with `phonenumbers` (Belgian by default) and stored as E.164.
+"""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
+
+SMS_CAPABLE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+def can_receive_sms(number: PhoneNumber | str | None) -> bool:
+    """True for a valid mobile number; landlines and invalid numbers cannot receive SMS."""
+    if not number:
+        return False
+    parsed = number if isinstance(number, PhoneNumber) else PhoneNumber.from_string(str(number))
+    return parsed.is_valid() and phonenumbers.number_type(parsed) in SMS_CAPABLE_TYPES
+
+
+def validate_sms_capable(number: PhoneNumber | str) -> None:
+    """Refuse a number that cannot take part in an SMS conversation (a landline, say)."""
+    if not can_receive_sms(number):
+        raise ValidationError(
+            _("This number cannot receive SMS. Enter a mobile number, such as 0470 12 34 56."),
+            code="not_sms_capable",
+        )

@@ -1,0 +1,103 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from helpdesk import access
+from helpdesk.models import Closure, Municipality, OpeningHours, Role
+from helpdesk.opening import closed_reason, opening_periods
+
+UPCOMING_CLOSURE_DAYS = 60
+
+
+def digipunt_overview(user, today: datetime.date) -> list[dict]:
+    """The user's digipunten with today's hours and coming closures, in three queries."""
+    digipunten = list(
+        access.digipunten_for(user)
+        .filter(is_active=True)
+        .select_related("municipality")
+        .prefetch_related(Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("opens")))
+    )
+    horizon = today + datetime.timedelta(days=UPCOMING_CLOSURE_DAYS)
+    closures = list(
+        Closure.objects.filter(
+            Q(digipunt__in=digipunten)
+            | Q(digipunt__isnull=True, municipality__in={d.municipality_id for d in digipunten}),
+            end_date__gte=today,
+            start_date__lte=horizon,
+        ).order_by("start_date")
+    )
+    overview = []
+    for digipunt in digipunten:
+        own = [
+            c
+            for c in closures
+            if c.digipunt_id in (None, digipunt.pk) and c.municipality_id == digipunt.municipality_id
+        ]
+        overview.append(
+            {
+                "digipunt": digipunt,
+                "closed_today": closed_reason(today, own),
+                "hours_today": opening_periods(digipunt, today, own),
+                "closures": own,
+            }
+        )
+    return overview
+
+
+@login_required
+def home(request):
+    user = request.user
+    role = access.primary_role(user)
+    today = timezone.localdate()
+    context = {
+        "role": role,
+        "role_label": Role(role).label if role else None,
+        "today": today,
+        "can_use_admin": access.can_use_admin(user),
+        "municipalities": access.scope(Municipality.objects.all(), user).annotate(
+            digipunt_count=Count("digipunten", filter=Q(digipunten__is_active=True))
+        ),
+        "overview": digipunt_overview(user, today) if role else [],
+    }
+    return render(request, "helpdesk/home.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness for the load balancer: 200 when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (clients parse it), the normal page elsewhere."""
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    from django.views.defaults import server_error as default_server_error
+
+    return default_server_error(request)

@@ -1,0 +1,76 @@
+"""axe-core (WCAG 2.1 A/AA) on the login page and every role's home page, in real Chromium."""
+
+import pytest
+
+from helpdesk.models import Role
+from tests.factories import PASSWORD, DigipuntFactory, MunicipalityFactory, member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_people():
+    municipality = MunicipalityFactory(name="Gemeente A", sms_number="+32460100001")
+    DigipuntFactory(municipality=municipality, name="Bibliotheek A")
+    return {
+        "staff": member(Role.STAFF, municipality, "staff_a"),
+        "coordinator": member(Role.COORDINATOR, municipality, "coordinator_a"),
+        "volunteer": member(Role.VOLUNTEER, municipality, "volunteer_a"),
+        "network_admin": member(Role.NETWORK_ADMIN, None, "network_admin"),
+    }
+
+
+def test_login_page_is_accessible(page, axe_check):
+    page.goto("/accounts/login/")
+    assert page.locator("html").get_attribute("lang") == "nl-be"
+    axe_check(page)
+
+
+def test_login_error_is_accessible(page, axe_check, demo_people):
+    page.goto("/accounts/login/")
+    page.get_by_label("Gebruikersnaam").fill("staff_a")
+    page.get_by_label("Wachtwoord").fill("wrong")
+    page.get_by_role("button", name="Aanmelden").click()
+    assert page.get_by_role("alert").is_visible()
+    axe_check(page)
+
+
+@pytest.mark.parametrize("role", ["staff", "coordinator", "volunteer", "network_admin"])
+def test_home_page_of_each_role_is_accessible(page, login, axe_check, demo_people, role):
+    login(demo_people[role].username, PASSWORD)
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Welkom")
+    axe_check(page)
+
+
+def test_home_works_at_320_px_without_horizontal_scrolling(page, login, demo_people):
+    page.set_viewport_size({"width": 320, "height": 640})
+    login("staff_a", PASSWORD)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+
+
+def test_skip_link_moves_focus_to_main(page):
+    page.goto("/accounts/login/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Naar de hoofdinhoud")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_language_switcher_turns_the_page_french(page, login, axe_check, demo_people):
+    login("staff_a", PASSWORD)
+    page.get_by_label("Taal").select_option("fr-be")
+    page.get_by_role("button", name="Wijzigen").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "fr-be"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Bienvenue")
+    axe_check(page)
+
+
+def test_no_csp_violations_on_the_home_page(page, login, demo_people):
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    login("coordinator_a", PASSWORD)
+    page.reload()
+    assert not [m for m in messages if "Content Security Policy" in m]

@@ -1,0 +1,108 @@
+"""Factories for the core domain. Later issues add theirs beside these."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from helpdesk.models import Citizen, Closure, Digipunt, Membership, Municipality, OpeningHours, Role, Topic
+
+PASSWORD = "test-password"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Gemeente {n}")
+    default_language = "nl"
+    sms_number = factory.Sequence(lambda n: f"+3246{n:07d}")
+
+
+class DigipuntFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Digipunt
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Bibliotheek {n}")
+    street = "Marktplein 1"
+    postal_code = "9000"
+    city = "Gent"
+    languages = factory.LazyFunction(lambda: ["nl", "fr"])
+    desks = 2
+
+    @factory.post_generation
+    def weekday_hours(self, create, extracted, **kwargs):
+        """Open Monday to Friday 09:00-12:00 and 13:00-17:00 unless `weekday_hours=False`."""
+        if not create or extracted is False:
+            return
+        OpeningHours.objects.bulk_create(
+            OpeningHours(digipunt=self, weekday=day, opens=opens, closes=closes)
+            for day in range(5)
+            for opens, closes in [
+                (datetime.time(9), datetime.time(12)),
+                (datetime.time(13), datetime.time(17)),
+            ]
+        )
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    digipunt = factory.SubFactory(DigipuntFactory)
+    municipality = factory.LazyAttribute(lambda o: o.digipunt.municipality if o.digipunt else None)
+    start_date = datetime.date(2026, 12, 24)
+    end_date = datetime.date(2026, 12, 31)
+    reason = "Kerstvakantie"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    code = factory.Sequence(lambda n: f"local_topic_{n}")
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name_nl = factory.Sequence(lambda n: f"Lokaal onderwerp {n}")
+    name_fr = factory.Sequence(lambda n: f"Sujet local {n}")
+    name_en = factory.Sequence(lambda n: f"Local topic {n}")
+
+
+class CitizenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citizen
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    phone = factory.Sequence(lambda n: f"+32470{n:06d}")
+    name = "An Peeters"
+    language = "nl"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    role = Role.STAFF
+
+
+def member(role: str, municipality: Municipality | None, username: str):
+    """A user holding `role` in `municipality` (no municipality for a network admin)."""
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, municipality=municipality, role=role)
+    return user

@@ -1,0 +1,54 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from helpdesk.models import Digipunt, Membership, Municipality, OpeningHours, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_demodorp_as_the_contract_says(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    demodorp = Municipality.objects.get(name="Demodorp")
+    assert str(demodorp.sms_number) == "+32460200000"
+    assert demodorp.default_language == "nl"
+    digipunten = Digipunt.objects.filter(municipality=demodorp)
+    assert set(digipunten.values_list("name", flat=True)) == {"Bibliotheek Demodorp", "Sociaal Huis Demodorp"}
+    assert set(digipunten.values_list("desks", flat=True)) == {2}
+    for digipunt in digipunten:
+        hours = set(digipunt.opening_hours.values_list("weekday", "opens", "closes"))
+        assert {(h[0]) for h in hours} == {0, 1, 2, 3, 4}
+        assert len(hours) == 10
+    for username, role in [("coordinator", Role.COORDINATOR), ("staff", Role.STAFF)]:
+        user = authenticate(username=username, password="demo")
+        assert user is not None
+        assert Membership.objects.get(user=user).role == role
+    assert authenticate(username="admin", password="demo").is_superuser
+
+
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (
+        Municipality.objects.count(),
+        Digipunt.objects.count(),
+        OpeningHours.objects.count(),
+        Membership.objects.count(),
+    )
+    call_command("seed_demo")
+    assert counts == (
+        Municipality.objects.count(),
+        Digipunt.objects.count(),
+        OpeningHours.objects.count(),
+        Membership.objects.count(),
+    )
+
+
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert not Municipality.objects.exists()
+    call_command("seed_demo", "--force")
+    assert Municipality.objects.filter(name="Demodorp").exists()
