@@ -6,7 +6,9 @@ outsider municipality B next to it so that scoping is exercised with real data.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
@@ -16,6 +18,17 @@ from tests.factories import CitizenFactory, DigipuntFactory, MunicipalityFactory
 
 # Generating the schema touches no database, so it can load at collection time.
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """The real WSGI handler closes "old" connections around each request, which would end the
+    test's transaction on PostgreSQL; Django's own test client switches this off the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -1,0 +1,27 @@
+# Two commands for a fresh machine:
+#   make run    set up, migrate the SQLite database, load demo data, serve http://127.0.0.1:8000
+#   make test   set up with the test tools and run the whole suite (DATABASE_URL picks PostgreSQL)
+.PHONY: run test setup setup-dev lint
+
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+setup:
+	@scripts/setup.sh run
+
+setup-dev:
+	@scripts/setup.sh dev
+
+run: setup
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py seed_demo
+	@echo "Digipunt Helpdesk on http://$(HOST):$(PORT)/  (log in with one of the demo logins above)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup-dev
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
