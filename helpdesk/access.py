@@ -2,7 +2,8 @@
 
 Views, API viewsets, the admin and commands ask these functions; none of them filters by
 municipality on its own. Models say how they reach their municipality with a
-`municipality_path` attribute (e.g. "digipunt__municipality").
+`municipality_path` attribute (e.g. "digipunt__municipality"); a model that belongs to several
+municipalities (a volunteer serving digipunten across a region) lists `municipality_paths` too.
 """
 
 from collections.abc import Iterable
@@ -53,7 +54,13 @@ def scope(queryset: QuerySet, user, roles: Iterable[str] = ALL_ROLES) -> QuerySe
     condition = Q(**{f"{path}__in": ids})
     if getattr(model, "shared_without_municipality", False):
         condition |= Q(**{f"{path}__isnull": True})
-    return queryset.filter(condition)
+    extra_paths = getattr(model, "municipality_paths", ())
+    if not extra_paths:
+        return queryset.filter(condition)
+    for extra in extra_paths:
+        condition |= Q(**{f"{extra}__in": ids})
+    # A join over a many-to-many path repeats rows; a subquery keeps the queryset plain.
+    return queryset.filter(pk__in=model.objects.filter(condition).values("pk"))
 
 
 def municipality_of(obj: Model) -> int | None:
@@ -116,3 +123,23 @@ def primary_role(user) -> str | None:
         if role in held:
             return role
     return None
+
+
+def volunteers_for(user) -> QuerySet:
+    """Volunteers that staff and coordinators manage: home municipality or a digipunt served."""
+    from volunteers.models import Volunteer
+
+    return scope(Volunteer.objects.all(), user, OFFICE_ROLES)
+
+
+def can_manage_volunteer(user, volunteer) -> bool:
+    return volunteers_for(user).filter(pk=volunteer.pk).exists()
+
+
+def can_edit_availability(user, volunteer) -> bool:
+    """Volunteers keep their own availability; staff of their municipality may edit it too."""
+    return volunteer.user_id == getattr(user, "pk", None) or can_manage_volunteer(user, volunteer)
+
+
+def is_office_member(user) -> bool:
+    return is_network_admin(user) or bool(municipality_ids(user, OFFICE_ROLES))

@@ -106,3 +106,51 @@ def member(role: str, municipality: Municipality | None, username: str):
     user = UserFactory(username=username)
     MembershipFactory(user=user, municipality=municipality, role=role)
     return user
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    """An active volunteer of a municipality, serving `digipunten` (pass them) with a membership."""
+
+    class Meta:
+        model = "volunteers.Volunteer"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    phone = factory.Sequence(lambda n: f"+32471{n:06d}")
+    languages = factory.LazyFunction(lambda: ["nl"])
+
+    @factory.post_generation
+    def digipunten(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.digipunten.set(extracted)
+
+    @factory.post_generation
+    def membership(self, create, extracted, **kwargs):
+        if create:
+            Membership.objects.get_or_create(
+                user=self.user, municipality=self.municipality, defaults={"role": Role.VOLUNTEER}
+            )
+
+
+class AvailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "volunteers.Availability"
+
+    volunteer = factory.SubFactory(VolunteerFactory)
+    digipunt = factory.SubFactory(DigipuntFactory)
+    weekday = 0
+    starts = datetime.time(9)
+    ends = datetime.time(12)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "volunteers.Application"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    first_name = "Anna"
+    last_name = "Janssens"
+    email = factory.Sequence(lambda n: f"anna{n}@example.org")
+    phone = factory.Sequence(lambda n: f"+32472{n:06d}")
+    languages = factory.LazyFunction(lambda: ["nl", "fr"])

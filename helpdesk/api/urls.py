@@ -2,12 +2,22 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from helpdesk.api import views
+from volunteers import api as volunteer_api
 
 router = DefaultRouter()
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("digipunten", views.DigipuntViewSet, basename="digipunt")
 router.register(r"digipunten/(?P<digipunt_pk>\d+)/closures", views.ClosureViewSet, basename="closure")
 router.register("citizens", views.CitizenViewSet, basename="citizen")
+router.register("volunteers", volunteer_api.VolunteerViewSet, basename="volunteer")
+router.register(
+    r"volunteers/(?P<volunteer_pk>\d+)/availability",
+    volunteer_api.AvailabilityViewSet,
+    basename="availability",
+)
+router.register(
+    r"volunteers/(?P<volunteer_pk>\d+)/absences", volunteer_api.AbsenceViewSet, basename="absence"
+)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -1,0 +1,22 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk import access
+
+
+def navigation(request):
+    """The main menu: what this user can reach, from the same access rules as the pages."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    links = [("home", reverse("home"), _("Home"))]
+    if hasattr(user, "volunteer"):
+        links.append(("schedule", reverse("volunteers:schedule"), _("My schedule")))
+        links.append(("my-availability", reverse("volunteers:my-availability"), _("My availability")))
+    if access.is_office_member(user):
+        links.append(("list", reverse("volunteers:list"), _("Volunteers")))
+    if access.can_use_admin(user):
+        links.append(("admin", reverse("admin:index"), _("Configuration")))
+    if access.primary_role(user):
+        links.append(("api-docs", reverse("api-docs"), _("API")))
+    return {"nav_links": links}

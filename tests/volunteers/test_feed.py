@@ -1,0 +1,132 @@
+import datetime
+
+import icalendar
+import pytest
+import recurring_ical_events
+import time_machine
+import vobject
+
+from tests.factories import AvailabilityFactory
+from volunteers.models import Volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def feed_url(digibuddy, digipunt_a):
+    for weekday in range(5):
+        AvailabilityFactory(volunteer=digibuddy, digipunt=digipunt_a, weekday=weekday)
+    return f"/volunteers/calendar/{digibuddy.calendar_token()}.ics"
+
+
+def fetch(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_feed_is_private_icalendar(frozen_now, client, feed_url):
+    response = fetch(client, feed_url)
+    assert response["Content-Type"].startswith("text/calendar")
+    assert "private" in response["Cache-Control"]
+    text = response.content.decode()
+    for line in (
+        "METHOD:PUBLISH",
+        "X-WR-TIMEZONE:Europe/Brussels",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
+        "TZID:Europe/Brussels",
+    ):
+        assert line in text
+
+
+def test_feed_parses_with_vobject(frozen_now, client, feed_url):
+    parsed = vobject.readOne(fetch(client, feed_url).content.decode())
+    events = parsed.vevent_list
+    assert events
+    assert parsed.vtimezone.tzid.value == "Europe/Brussels"
+    first = events[0]
+    assert first.dtstart.value.tzinfo is not None
+    assert first.transp.value == "TRANSPARENT"
+
+
+def test_feed_parses_with_icalendar_and_recurring_ical_events(frozen_now, client, feed_url):
+    calendar = icalendar.Calendar.from_ical(fetch(client, feed_url).content)
+    events = recurring_ical_events.of(calendar).between(
+        datetime.date(2026, 11, 30), datetime.date(2026, 12, 5)
+    )
+    assert len(events) == 5
+    assert all(e["DTSTART"].dt.hour == 9 for e in events)
+
+
+def test_feed_covers_thirty_days_back_to_the_booking_horizon(frozen_now, client, feed_url):
+    calendar = icalendar.Calendar.from_ical(fetch(client, feed_url).content)
+    days = sorted(e["DTSTART"].dt.date() for e in calendar.walk("VEVENT"))
+    assert days[0] >= datetime.date(2026, 10, 27)
+    assert days[0] <= datetime.date(2026, 10, 30)
+    assert days[-1] <= datetime.date(2026, 12, 24)  # digipunt horizon: 28 days
+    assert days[-1] >= datetime.date(2026, 12, 21)
+
+
+def test_uids_are_stable_across_fetches(frozen_now, client, feed_url):
+    def uids():
+        calendar = icalendar.Calendar.from_ical(fetch(client, feed_url).content)
+        return [str(e["UID"]) for e in calendar.walk("VEVENT")]
+
+    first = uids()
+    assert first == uids()
+    assert len(set(first)) == len(first)
+    assert all(uid.startswith("shift-") for uid in first)
+
+
+def test_changed_block_raises_sequence_and_last_modified(frozen_now, client, feed_url, digibuddy):
+    before = {
+        str(e["UID"]): e for e in icalendar.Calendar.from_ical(fetch(client, feed_url).content).walk("VEVENT")
+    }
+    block = digibuddy.availability.get(weekday=0)
+    with time_machine.travel(frozen_now + datetime.timedelta(hours=1), tick=False):
+        block.ends = datetime.time(11)
+        block.save()
+    after = {
+        str(e["UID"]): e for e in icalendar.Calendar.from_ical(fetch(client, feed_url).content).walk("VEVENT")
+    }
+    uid = next(u for u, e in after.items() if e["DTSTART"].dt.weekday() == 0)
+    assert after[uid]["SEQUENCE"] == before[uid]["SEQUENCE"] + 1
+    assert after[uid]["LAST-MODIFIED"].dt > before[uid]["LAST-MODIFIED"].dt
+
+
+def test_dst_change_keeps_local_times(client, feed_url):
+    # Viewed in March 2027: shifts before and after the spring-forward Sunday (28 March, Easter;
+    # Monday 29 March is a public holiday, so the Tuesday is the first shift after it).
+    with time_machine.travel(datetime.datetime(2027, 3, 20, 12, tzinfo=datetime.UTC), tick=False):
+        calendar = icalendar.Calendar.from_ical(fetch(client, feed_url).content)
+    parsed = vobject.readOne(calendar.to_ical().decode())
+    by_day = {e.dtstart.value.date(): e.dtstart.value for e in parsed.vevent_list}
+    before, after = by_day[datetime.date(2027, 3, 26)], by_day[datetime.date(2027, 3, 30)]
+    assert datetime.date(2027, 3, 29) not in by_day
+    assert (before.hour, after.hour) == (9, 9)
+    assert before.utcoffset() == datetime.timedelta(hours=1)
+    assert after.utcoffset() == datetime.timedelta(hours=2)
+
+
+def test_unknown_token_is_404(client, feed_url):
+    assert client.get("/volunteers/calendar/" + "0" * 64 + ".ics").status_code == 404
+
+
+def test_rotated_token_is_404_and_the_new_one_works(frozen_now, client, feed_url, digibuddy):
+    new_token = digibuddy.rotate_calendar_token()
+    assert client.get(feed_url).status_code == 404
+    assert client.get(f"/volunteers/calendar/{new_token}.ics").status_code == 200
+
+
+def test_volunteer_who_left_has_no_feed(client, feed_url, digibuddy):
+    Volunteer.objects.filter(pk=digibuddy.pk).update(status=Volunteer.Status.LEFT)
+    assert client.get(feed_url).status_code == 404
+
+
+def test_token_is_stored_only_as_a_hash(digibuddy):
+    token = digibuddy.calendar_token()
+    digibuddy.refresh_from_db()
+    assert len(token) >= 32
+    assert token not in (digibuddy.calendar_token_hash, digibuddy.calendar_salt)
+    assert digibuddy.calendar_token() == token  # the page can always show the same link

@@ -1,0 +1,123 @@
+"""Turn weekly availability into concrete shifts: what a volunteer really covers on which day.
+
+A shift counts only inside the digipunt's opening hours, outside public holidays and closures,
+and not during the volunteer's absences. Computed in a constant number of queries for any number
+of volunteers and days, so the slot engine and the calendar feed can both use it.
+"""
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+
+from helpdesk.models import Closure, Digipunt, OpeningHours
+from helpdesk.opening import public_holiday
+from volunteers.models import Absence, Availability, Volunteer
+
+
+def local_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class Shift:
+    volunteer_id: int
+    availability: Availability
+    digipunt: Digipunt
+    day: datetime.date
+    start: datetime.datetime  # aware, Europe/Brussels
+    end: datetime.datetime
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+def _daterange(start: datetime.date, end: datetime.date):
+    day = start
+    while day <= end:
+        yield day
+        day += datetime.timedelta(days=1)
+
+
+def _clip(starts, ends, periods):
+    """Pieces of [starts, ends) that fall inside the opening periods."""
+    for opens, closes in periods:
+        piece_start, piece_end = max(starts, opens), min(ends, closes)
+        if piece_start < piece_end:
+            yield piece_start, piece_end
+
+
+def shifts(
+    volunteer_ids, start: datetime.date, end: datetime.date, *, active_only: bool = True
+) -> list[Shift]:
+    """The shifts of these volunteers from `start` to `end` (both inclusive), sorted by start."""
+    volunteers = Volunteer.objects.filter(pk__in=volunteer_ids)
+    if active_only:
+        volunteers = volunteers.filter(status=Volunteer.Status.ACTIVE)
+    blocks = list(
+        Availability.objects.filter(volunteer__in=volunteers, digipunt__is_active=True)
+        .select_related("digipunt", "digipunt__municipality")
+        .prefetch_related(
+            Prefetch("digipunt__opening_hours", queryset=OpeningHours.objects.order_by("opens"))
+        )
+    )
+    if not blocks:
+        return []
+    absences = defaultdict(list)
+    for absence in Absence.objects.filter(
+        volunteer_id__in={b.volunteer_id for b in blocks}, start_date__lte=end, end_date__gte=start
+    ):
+        absences[absence.volunteer_id].append(absence)
+    digipunten = {b.digipunt_id: b.digipunt for b in blocks}
+    municipality_ids = {d.municipality_id for d in digipunten.values()}
+    closures = list(
+        Closure.objects.filter(
+            Q(digipunt_id__in=digipunten) | Q(digipunt__isnull=True, municipality_id__in=municipality_ids),
+            start_date__lte=end,
+            end_date__gte=start,
+        )
+    )
+
+    def closed(digipunt: Digipunt, day: datetime.date) -> bool:
+        return any(
+            c.covers(day)
+            and c.municipality_id == digipunt.municipality_id
+            and c.digipunt_id in (None, digipunt.pk)
+            for c in closures
+        )
+
+    zone = local_zone()
+    by_weekday = defaultdict(list)
+    for block in blocks:
+        by_weekday[block.weekday].append(block)
+    result = []
+    for day in _daterange(start, end):
+        todays = by_weekday.get(day.weekday())
+        if not todays or public_holiday(day):
+            continue
+        for block in todays:
+            if any(a.start_date <= day <= a.end_date for a in absences[block.volunteer_id]):
+                continue
+            digipunt = block.digipunt
+            if closed(digipunt, day):
+                continue
+            periods = [
+                (h.opens, h.closes) for h in digipunt.opening_hours.all() if h.weekday == day.weekday()
+            ]
+            for piece_start, piece_end in _clip(block.starts, block.ends, periods):
+                result.append(
+                    Shift(
+                        volunteer_id=block.volunteer_id,
+                        availability=block,
+                        digipunt=digipunt,
+                        day=day,
+                        start=datetime.datetime.combine(day, piece_start, tzinfo=zone),
+                        end=datetime.datetime.combine(day, piece_end, tzinfo=zone),
+                    )
+                )
+    result.sort(key=lambda s: (s.start, s.volunteer_id, s.digipunt.pk))
+    return result

@@ -1,0 +1,70 @@
+"""The volunteer's calendar feed (iCalendar, RFC 5545) for their own calendar app.
+
+Every event has a stable UID, a SEQUENCE that rises with each change and DTSTAMP/LAST-MODIFIED
+from the record, so clients update events in place instead of duplicating them.
+"""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from helpdesk.ical import vtimezone
+from volunteers.availability import shifts
+from volunteers.models import Volunteer
+from volunteers.notify import preferred_language
+
+PAST_DAYS = 30
+DEFAULT_HORIZON_DAYS = 28
+REFRESH = datetime.timedelta(hours=1)  # also X-PUBLISHED-TTL:PT1H below
+
+
+def feed_window(volunteer: Volunteer, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    horizon = volunteer.digipunten.aggregate(days=Max("booking_horizon_days"))["days"] or DEFAULT_HORIZON_DAYS
+    return today - datetime.timedelta(days=PAST_DAYS), today + datetime.timedelta(days=horizon)
+
+
+def _uid(kind: str, *parts) -> str:
+    host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "digipunt-helpdesk"
+    return f"{kind}-{'-'.join(str(p) for p in parts)}@{host}"
+
+
+def build_calendar(volunteer: Volunteer, now: datetime.datetime | None = None) -> bytes:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    first, last = feed_window(volunteer, today)
+    language = preferred_language(volunteer)
+    with translation.override(language):
+        calendar = Calendar.new(
+            name=_("Digipunt: %(name)s") % {"name": volunteer.first_name or volunteer.user.get_username()},
+            method="PUBLISH",
+            prodid="-//Digipunt Helpdesk//Volunteer schedule//NL",
+            refresh_interval=REFRESH,
+            uid=_uid("calendar", volunteer.pk),
+        )
+        calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
+        calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
+        calendar.add("X-PUBLISHED-TTL", "PT1H")
+        for shift in shifts([volunteer.pk], first, last, active_only=False):
+            block = shift.availability
+            event = Event.new(
+                uid=_uid("shift", block.pk, shift.day.strftime("%Y%m%d")),
+                summary=_("Digibuddy shift at %(place)s") % {"place": shift.digipunt.display_short_name},
+                description=_("Available to help at the digipunt. Appointments appear as separate events."),
+                location=f"{shift.digipunt.name}, {shift.digipunt.address}",
+                start=shift.start,
+                end=shift.end,
+                stamp=block.updated_at,
+                last_modified=block.updated_at,
+                sequence=block.sequence,
+                status="CONFIRMED",
+                transparency="TRANSPARENT",
+            )
+            calendar.add_component(event)
+    # VTIMEZONE first: parsers resolve TZID references against components they have already read.
+    calendar.subcomponents.insert(0, vtimezone(settings.TIME_ZONE, first, last))
+    return calendar.to_ical()

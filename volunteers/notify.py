@@ -1,0 +1,78 @@
+"""The one way a volunteer hears that their schedule changed (e-mail now; SMS can join here)."""
+
+import datetime
+import logging
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from helpdesk.languages import Language
+from volunteers.models import Volunteer
+
+logger = logging.getLogger(__name__)
+
+ASSIGNED, MOVED, CANCELLED = "assigned", "moved", "cancelled"
+
+
+def preferred_language(volunteer: Volunteer) -> str:
+    """The first interface language the volunteer speaks, else their municipality's."""
+    for code in volunteer.languages:
+        if code in Language.values:
+            return code
+    return volunteer.municipality.default_language
+
+
+def _when(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'l d/m/Y')} {formats.time_format(local, 'H:i')}"
+
+
+def notify_volunteer(
+    volunteer: Volunteer,
+    change: str,
+    *,
+    start: datetime.datetime,
+    digipunt,
+    topic,
+    previous_start: datetime.datetime | None = None,
+) -> None:
+    """Tell the volunteer an appointment was assigned, moved or cancelled, once the change commits.
+
+    Only what they need: when, where and the topic; never the citizen's contact details.
+    """
+    if change not in {ASSIGNED, MOVED, CANCELLED} or not volunteer.user.email:
+        return
+    language = preferred_language(volunteer)
+    with translation.override(language):
+        subjects = {
+            ASSIGNED: _("New appointment on %(when)s"),
+            MOVED: _("Appointment moved to %(when)s"),
+            CANCELLED: _("Appointment on %(when)s cancelled"),
+        }
+        subject = subjects[change] % {"when": _when(start)}
+        body = render_to_string(
+            "volunteers/email/schedule_change.txt",
+            {
+                "volunteer": volunteer,
+                "change": change,
+                "when": _when(start),
+                "previous": _when(previous_start) if previous_start else "",
+                "digipunt": digipunt,
+                "topic_name": topic.name_in(language),
+            },
+        )
+    recipient = volunteer.user.email
+    transaction.on_commit(lambda: send_logged(subject, body, recipient))
+
+
+def send_logged(subject: str, body: str, recipient: str) -> bool:
+    """Send one e-mail; a mail server failure is logged, never raised into the caller's work."""
+    try:
+        send_mail(subject, body, None, [recipient])
+    except Exception:
+        logger.exception("Could not send e-mail %r", subject)
+        return False
+    return True

@@ -1,0 +1,266 @@
+import datetime
+from collections import defaultdict
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from helpdesk import access
+from helpdesk.models import Digipunt
+from volunteers import services
+from volunteers.availability import shifts
+from volunteers.feed import build_calendar
+from volunteers.forms import AbsenceForm, ApplicationForm, AvailabilityForm, DecisionForm, VolunteerForm
+from volunteers.models import Absence, Application, Availability, Volunteer, hash_calendar_token
+
+SCHEDULE_DAYS = 28
+HOURS_MONTHS = 6
+
+
+# Public ---------------------------------------------------------------------------------------
+
+
+def apply(request):
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("volunteers:apply-done")
+    return render(request, "volunteers/apply.html", {"form": form})
+
+
+def apply_done(request):
+    return render(request, "volunteers/apply_done.html")
+
+
+@never_cache
+@require_GET
+def calendar_feed(request, token: str):
+    """The volunteer's feed. Unknown, rotated or left: 404, whichever it is."""
+    volunteer = (
+        Volunteer.objects.select_related("user", "municipality")
+        .exclude(status=Volunteer.Status.LEFT)
+        .filter(calendar_token_hash=hash_calendar_token(token))
+        .first()
+    )
+    if volunteer is None or not volunteer.calendar_token_hash:
+        raise Http404
+    response = HttpResponse(build_calendar(volunteer), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="digipunt.ics"'
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response
+
+
+# The volunteer's own pages -------------------------------------------------------------------
+
+
+def _own_volunteer(request) -> Volunteer:
+    volunteer = Volunteer.objects.filter(user=request.user).select_related("municipality").first()
+    if volunteer is None:
+        raise PermissionDenied
+    return volunteer
+
+
+def feed_links(volunteer: Volunteer) -> dict:
+    path = reverse("volunteers:calendar", args=[volunteer.calendar_token()])
+    https_url = f"{settings.PUBLIC_BASE_URL}{path}"
+    webcal_url = "webcal://" + https_url.split("://", 1)[1]
+    return {
+        "https": https_url,
+        "webcal": webcal_url,
+        "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal_url, safe=""),
+    }
+
+
+def hours_per_month(volunteer: Volunteer, today: datetime.date) -> list[tuple[datetime.date, float]]:
+    first = (today.replace(day=1) - datetime.timedelta(days=31 * (HOURS_MONTHS - 1))).replace(day=1)
+    totals = defaultdict(float)
+    for shift in shifts([volunteer.pk], first, today - datetime.timedelta(days=1), active_only=False):
+        totals[shift.day.replace(day=1)] += shift.hours
+    months, month = [], first
+    while month <= today:
+        months.append((month, round(totals[month], 1)))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return list(reversed(months))
+
+
+@login_required
+def schedule(request):
+    volunteer = _own_volunteer(request)
+    today = timezone.localdate()
+    coming = defaultdict(list)
+    for shift in shifts(
+        [volunteer.pk], today, today + datetime.timedelta(days=SCHEDULE_DAYS), active_only=False
+    ):
+        coming[shift.day].append(shift)
+    return render(
+        request,
+        "volunteers/schedule.html",
+        {
+            "volunteer": volunteer,
+            "days": sorted(coming.items()),
+            "feed": feed_links(volunteer),
+            "hours": hours_per_month(volunteer, today),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rotate_feed(request):
+    volunteer = _own_volunteer(request)
+    volunteer.rotate_calendar_token()
+    messages.success(request, _("Your calendar link was renewed. The old link no longer works."))
+    return redirect("volunteers:schedule")
+
+
+@login_required
+def my_availability(request):
+    return _availability_page(request, _own_volunteer(request))
+
+
+# Staff pages ---------------------------------------------------------------------------------
+
+
+def _managed_volunteer(request, pk) -> Volunteer:
+    return get_object_or_404(
+        access.volunteers_for(request.user).select_related("user", "municipality"), pk=pk
+    )
+
+
+def _require_office(request):
+    if not access.is_office_member(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def volunteer_list(request):
+    _require_office(request)
+    applications = access.scope(
+        Application.objects.filter(status=Application.Status.PENDING).select_related("municipality"),
+        request.user,
+        access.OFFICE_ROLES,
+    )
+    volunteers = (
+        access.volunteers_for(request.user)
+        .select_related("user", "municipality")
+        .prefetch_related(Prefetch("digipunten", queryset=Digipunt.objects.order_by("name")))
+    )
+    return render(
+        request, "volunteers/staff_list.html", {"applications": applications, "volunteers": volunteers}
+    )
+
+
+@login_required
+def application_detail(request, pk):
+    _require_office(request)
+    application = get_object_or_404(
+        access.scope(Application.objects.select_related("municipality"), request.user, access.OFFICE_ROLES),
+        pk=pk,
+    )
+    digipunten = access.digipunten_for(request.user).filter(
+        municipality=application.municipality, is_active=True
+    )
+    form = DecisionForm(request.POST or None, digipunten=digipunten, initial={"digipunten": digipunten})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "approve" in request.POST:
+                volunteer = services.approve_application(
+                    application, by=request.user, digipunten=form.cleaned_data["digipunten"]
+                )
+                messages.success(
+                    request,
+                    _("%(name)s is now a volunteer; the login details were e-mailed.")
+                    % {"name": application.first_name},
+                )
+                return redirect("volunteers:edit", pk=volunteer.pk)
+            services.decline_application(
+                application, by=request.user, reason=form.cleaned_data["decline_reason"]
+            )
+            messages.success(request, _("The application was declined and the applicant informed."))
+            return redirect("volunteers:list")
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+    return render(request, "volunteers/application_detail.html", {"application": application, "form": form})
+
+
+@login_required
+def volunteer_edit(request, pk):
+    _require_office(request)
+    volunteer = _managed_volunteer(request, pk)
+    form = VolunteerForm(
+        request.POST or None,
+        instance=volunteer,
+        digipunten=access.digipunten_for(request.user).filter(is_active=True),
+    )
+    if request.method == "POST" and form.is_valid():
+        # Digipunten of other municipalities the staff member cannot see stay as they were.
+        hidden = volunteer.digipunten.exclude(pk__in=form.fields["digipunten"].queryset)
+        saved = form.save()
+        saved.digipunten.add(*hidden)
+        messages.success(request, _("Saved."))
+        return redirect("volunteers:edit", pk=volunteer.pk)
+    return render(request, "volunteers/volunteer_edit.html", {"volunteer": volunteer, "form": form})
+
+
+@login_required
+def volunteer_availability(request, pk):
+    _require_office(request)
+    return _availability_page(request, _managed_volunteer(request, pk))
+
+
+# Availability editor, shared by the volunteer and staff ---------------------------------------
+
+
+def _availability_page(request, volunteer: Volunteer):
+    if not access.can_edit_availability(request.user, volunteer):
+        raise PermissionDenied
+    availability_form = AvailabilityForm(volunteer=volunteer, prefix="block")
+    absence_form = AbsenceForm(volunteer=volunteer, prefix="absence")
+    if request.method == "POST":
+        if "add_block" in request.POST:
+            availability_form = AvailabilityForm(request.POST, volunteer=volunteer, prefix="block")
+            if availability_form.is_valid():
+                availability_form.save()
+                messages.success(request, _("Availability added."))
+                return redirect(request.path)
+        elif "add_absence" in request.POST:
+            absence_form = AbsenceForm(request.POST, volunteer=volunteer, prefix="absence")
+            if absence_form.is_valid():
+                absence_form.save()
+                messages.success(request, _("Absence added."))
+                return redirect(request.path)
+        elif "delete_block" in request.POST:
+            Availability.objects.filter(volunteer=volunteer, pk=request.POST.get("delete_block")).delete()
+            messages.success(request, _("Availability removed."))
+            return redirect(request.path)
+        elif "delete_absence" in request.POST:
+            Absence.objects.filter(volunteer=volunteer, pk=request.POST.get("delete_absence")).delete()
+            messages.success(request, _("Absence removed."))
+            return redirect(request.path)
+    today = timezone.localdate()
+    return render(
+        request,
+        "volunteers/availability.html",
+        {
+            "volunteer": volunteer,
+            "own": volunteer.user_id == request.user.pk,
+            "blocks": volunteer.availability.select_related("digipunt").order_by("weekday", "starts"),
+            "absences": volunteer.absences.filter(end_date__gte=today),
+            "availability_form": availability_form,
+            "absence_form": absence_form,
+        },
+    )
