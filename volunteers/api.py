@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from helpdesk import access
+from helpdesk.api.errors import field_errors
 from helpdesk.api.fields import LanguageListField, LocalTimeField, TopicCodeField
 from helpdesk.api.views import IsOfficeMember
 from helpdesk.models import Digipunt
@@ -80,7 +81,7 @@ class ModelCleanMixin:
         try:
             instance.full_clean(exclude=["volunteer"])
         except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+            raise serializers.ValidationError(field_errors(error)) from error
         return attrs
 
 

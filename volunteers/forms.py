@@ -64,6 +64,19 @@ class ApplicationForm(forms.ModelForm):
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
+    def clean(self):
+        # The database refuses a second pending application too (see Application.Meta); this says
+        # it kindly before the form is saved.
+        cleaned = super().clean()
+        pending = Application.objects.filter(
+            municipality=cleaned.get("municipality"), status=Application.Status.PENDING
+        )
+        if cleaned.get("email") and pending.filter(email__iexact=cleaned["email"]).exists():
+            self.add_error("email", _("An application with this e-mail address is already waiting."))
+        if cleaned.get("phone") and pending.filter(phone=cleaned["phone"]).exists():
+            self.add_error("phone", _("An application with this phone number is already waiting."))
+        return cleaned
+
 
 class DecisionForm(forms.Form):
     digipunten = forms.ModelMultipleChoiceField(

@@ -123,8 +123,8 @@ class Volunteer(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
-    # The calendar feed token is HMAC(SECRET_KEY, id:salt): the database holds only its SHA-256 and
-    # the random salt, so a database leak reveals no feed, yet the page can always show the link.
+    # The calendar feed token is HMAC(SECRET_KEY, salt): the database holds only its SHA-256 and the
+    # random salt, so a database leak reveals no feed, yet the page can always show the link.
     calendar_salt = models.CharField(max_length=32, blank=True)
     calendar_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -152,23 +152,27 @@ class Volunteer(models.Model):
     def first_name(self) -> str:
         return self.user.first_name
 
-    def calendar_token(self) -> str:
-        """The current feed token; creates the salt on first use."""
+    def save(self, *args, **kwargs):
         if not self.calendar_salt:
-            self.rotate_calendar_token()
+            self._new_calendar_salt()
+        super().save(*args, **kwargs)
+
+    def calendar_token(self) -> str:
+        """The current feed token (256 bits, derived from a 128-bit random salt)."""
         digest = hmac.new(
-            settings.SECRET_KEY.encode(), f"calendar:{self.pk}:{self.calendar_salt}".encode(), hashlib.sha256
+            settings.SECRET_KEY.encode(), f"calendar:{self.calendar_salt}".encode(), hashlib.sha256
         )
         return digest.hexdigest()
 
     def rotate_calendar_token(self) -> str:
         """A new feed link; the old one answers 404 from now on."""
-        self.calendar_salt = secrets.token_hex(16)  # 128 random bits
-        self.calendar_token_hash = ""
-        token = self.calendar_token()
-        self.calendar_token_hash = hash_calendar_token(token)
+        self._new_calendar_salt()
         self.save(update_fields=["calendar_salt", "calendar_token_hash", "updated_at"])
-        return token
+        return self.calendar_token()
+
+    def _new_calendar_salt(self) -> None:
+        self.calendar_salt = secrets.token_hex(16)
+        self.calendar_token_hash = hash_calendar_token(self.calendar_token())
 
 
 def hash_calendar_token(token: str) -> str:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,8 +34,14 @@ HOURS_MONTHS = 6
 def apply(request):
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect("volunteers:apply-done")
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # Two identical submissions at once: the second meets the unique constraint.
+            form.add_error(None, _("An application with these details is already waiting."))
+        else:
+            return redirect("volunteers:apply-done")
     return render(request, "volunteers/apply.html", {"form": form})
 
 
@@ -208,7 +215,7 @@ def volunteer_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         # Digipunten of other municipalities the staff member cannot see stay as they were.
-        hidden = volunteer.digipunten.exclude(pk__in=form.fields["digipunten"].queryset)
+        hidden = list(volunteer.digipunten.exclude(pk__in=form.fields["digipunten"].queryset))
         saved = form.save()
         saved.digipunten.add(*hidden)
         messages.success(request, _("Saved."))

@@ -86,7 +86,7 @@ def test_availability_outside_opening_hours_is_refused(digibuddy, digipunt_a):
     block = Availability(
         volunteer=digibuddy, digipunt=digipunt_a, weekday=0, starts=datetime.time(8), ends=datetime.time(10)
     )
-    with pytest.raises(ValidationError, match="opening hours"):
+    with pytest.raises(ValidationError, match="openingsuren"):
         block.full_clean()
     weekend = Availability(
         volunteer=digibuddy, digipunt=digipunt_a, weekday=6, starts=datetime.time(10), ends=datetime.time(11)
@@ -101,7 +101,7 @@ def test_overlapping_block_of_the_same_volunteer_is_refused(digibuddy, digipunt_
     overlapping = Availability(
         volunteer=digibuddy, digipunt=other_place, weekday=0, starts=datetime.time(11), ends=datetime.time(12)
     )
-    with pytest.raises(ValidationError, match="overlaps"):
+    with pytest.raises(ValidationError, match="overlapt"):
         overlapping.full_clean()
 
 
