@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from helpdesk import access
 from helpdesk.api.errors import field_errors
 from helpdesk.api.fields import LanguageListField, LocalTimeField, TopicCodeField
+from helpdesk.api.schema import DetailError
 from helpdesk.api.views import IsOfficeMember
 from helpdesk.models import Digipunt
 from volunteers.models import Absence, Availability, Volunteer
@@ -123,6 +125,12 @@ class VolunteerViewSet(
             .prefetch_related("topics", "digipunten")
         )
 
+    @extend_schema(
+        responses={
+            200: MyVolunteerSerializer,
+            404: OpenApiResponse(DetailError, description="The caller has no volunteer profile"),
+        }
+    )
     @action(
         detail=False, permission_classes=[permissions.IsAuthenticated], serializer_class=MyVolunteerSerializer
     )

@@ -91,6 +91,7 @@ def shifts(
         )
 
     zone = local_zone()
+    first_day = {b.pk: b.created_at.astimezone(zone).date() for b in blocks}
     by_weekday = defaultdict(list)
     for block in blocks:
         by_weekday[block.weekday].append(block)
@@ -100,6 +101,9 @@ def shifts(
         if not todays or public_holiday(day):
             continue
         for block in todays:
+            # A block says nothing about the days before it was entered (hours served, past feed).
+            if day < first_day[block.pk]:
+                continue
             if any(a.start_date <= day <= a.end_date for a in absences[block.volunteer_id]):
                 continue
             digipunt = block.digipunt

@@ -148,14 +148,14 @@ class Volunteer(models.Model):
     def __str__(self):
         return self.user.get_full_name() or self.user.get_username()
 
-    @property
-    def first_name(self) -> str:
-        return self.user.first_name
-
     def save(self, *args, **kwargs):
         if not self.calendar_salt:
             self._new_calendar_salt()
         super().save(*args, **kwargs)
+
+    @property
+    def first_name(self) -> str:
+        return self.user.first_name
 
     def calendar_token(self) -> str:
         """The current feed token (256 bits, derived from a 128-bit random salt)."""

@@ -52,3 +52,26 @@ def test_seed_demo_refuses_without_debug(settings):
     assert not Municipality.objects.exists()
     call_command("seed_demo", "--force")
     assert Municipality.objects.filter(name="Demodorp").exists()
+
+
+def test_demo_volunteers_cover_every_topic_at_both_digipunten(settings, frozen_now):
+    import datetime
+
+    from helpdesk.models import Topic
+    from volunteers.availability import shifts
+    from volunteers.models import Volunteer
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    volunteers = Volunteer.objects.filter(user__username__in=["volunteer", "volunteer2"], status="active")
+    assert volunteers.count() == 2
+    assert {"fr", "en"} <= set(volunteers.get(user__username="volunteer2").languages)
+    covered = set(Topic.objects.filter(volunteers__in=volunteers).values_list("code", flat=True))
+    assert covered == set(Topic.objects.filter(municipality=None).values_list("code", flat=True))
+    assert authenticate(username="volunteer", password="demo") is not None
+    # Every weekday of the next four weeks: both digipunten have a volunteer all opening hours.
+    today = frozen_now.date()
+    found = shifts(list(volunteers.values_list("pk", flat=True)), today, today + datetime.timedelta(days=28))
+    for digipunt in Digipunt.objects.filter(municipality__name="Demodorp"):
+        hours = sum(s.hours for s in found if s.digipunt == digipunt and s.day == datetime.date(2026, 12, 1))
+        assert hours == 7  # 09:00-12:00 and 13:00-17:00

@@ -10,3 +10,10 @@ def digibuddy(municipality_a, digipunt_a):
 
     user = UserFactory(username="digibuddy", first_name="Vera", last_name="Peeters", email="vera@example.org")
     return VolunteerFactory(user=user, municipality=municipality_a, digipunten=[digipunt_a])
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(frozen_now):
+    """Volunteer tests reason about dates (blocks count from the day they were entered): freeze
+    the clock for every test here, so the suite means the same whenever it runs."""
+    return frozen_now

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def feed_url(digibuddy, digipunt_a):
-    for weekday in range(5):
-        AvailabilityFactory(volunteer=digibuddy, digipunt=digipunt_a, weekday=weekday)
+    with time_machine.travel(datetime.datetime(2026, 9, 1, 12, tzinfo=datetime.UTC), tick=False):
+        for weekday in range(5):
+            AvailabilityFactory(volunteer=digibuddy, digipunt=digipunt_a, weekday=weekday)
     return f"/volunteers/calendar/{digibuddy.calendar_token()}.ics"
 
 

@@ -21,12 +21,16 @@ def test_schedule_shows_shifts_and_the_three_feed_links(web, digibuddy, digipunt
     assert "calendar.google.com/calendar/render?cid=webcal%3A%2F%2F" in body
 
 
-def test_hours_on_duty_per_month(web, digibuddy, digipunt_a, frozen_now):
+def test_hours_on_duty_per_month(web, digibuddy, digipunt_a, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 10, 10, 12, tzinfo=datetime.UTC), tick=False)
     AvailabilityFactory(volunteer=digibuddy, digipunt=digipunt_a, weekday=0)
-    response = web(digibuddy.user).get("/volunteers/schedule/")
-    hours = dict(response.context["hours"])
-    # Mondays 2, 9, 16, 23 November 2026 before the frozen Thursday 26th: 4 x 3 hours.
+    time_machine.move_to(datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.UTC), tick=False)
+    hours = dict(web(digibuddy.user).get("/volunteers/schedule/").context["hours"])
+    # Mondays 2, 9, 16, 23 November 2026 before Thursday the 26th: 4 x 3 hours.
     assert hours[datetime.date(2026, 11, 1)] == 12
+    # October counts from the day the block was entered (the 10th): 12, 19, 26 October.
+    assert hours[datetime.date(2026, 10, 1)] == 9
+    assert hours[datetime.date(2026, 9, 1)] == 0
 
 
 def test_schedule_is_for_volunteers_only(web, staff_a):
