@@ -71,7 +71,7 @@ def test_apply_approve_set_availability_and_see_schedule(
     page.get_by_label("Tot").fill("12:00")
     page.get_by_role("button", name="Toevoegen").first.click()
     page.get_by_text("Beschikbaarheid toegevoegd.").wait_for()
-    assert page.get_by_text("Maandag 09:00–12:00, Bibliotheek Demodorp").is_visible()
+    assert page.get_by_text("Maandag 09:00\u201312:00, Bibliotheek Demodorp").is_visible()  # en dash
 
     # 5. The schedule shows the coming Mondays and the calendar links.
     page.get_by_role("link", name="Mijn planning", exact=True).click()
