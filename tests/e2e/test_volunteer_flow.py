@@ -44,7 +44,7 @@ def test_apply_approve_set_availability_and_see_schedule(
     staff.get_by_label("Gebruikersnaam").fill("staff_a")
     staff.get_by_label("Wachtwoord").fill(PASSWORD)
     staff.get_by_role("button", name="Aanmelden").click()
-    staff.get_by_role("link", name="Vrijwilligers").click()
+    staff.get_by_role("link", name="Vrijwilligers", exact=True).click()
     axe_check(staff)
     staff.get_by_role("link", name="Anna Janssens").click()
     axe_check(staff)
@@ -63,7 +63,7 @@ def test_apply_approve_set_availability_and_see_schedule(
     page.get_by_role("heading", name=re.compile("Welkom, Anna")).wait_for()
 
     # 4. Availability: Monday morning at the library.
-    page.get_by_role("link", name="Mijn beschikbaarheid").click()
+    page.get_by_role("link", name="Mijn beschikbaarheid", exact=True).click()
     axe_check(page)
     page.get_by_label("Digipunt").select_option(label="Bibliotheek Demodorp")
     page.get_by_label("Weekdag").select_option(label="maandag")
