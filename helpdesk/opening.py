@@ -24,13 +24,32 @@ def public_holiday(day: datetime.date) -> str | None:
 
 def closures_between(digipunt: Digipunt, start: datetime.date, end: datetime.date) -> list[Closure]:
     """Local closures of the digipunt (or its whole municipality) that touch [start, end]."""
-    return list(
-        Closure.objects.filter(
-            Q(digipunt=digipunt) | Q(digipunt__isnull=True, municipality_id=digipunt.municipality_id),
-            start_date__lte=end,
-            end_date__gte=start,
-        )
-    )
+    return closures_by_digipunt([digipunt], start, end)[digipunt.pk]
+
+
+def closures_by_digipunt(digipunten, start: datetime.date, end: datetime.date) -> dict[int, list[Closure]]:
+    """Closures touching [start, end] for each of these digipunten, in one query.
+
+    A municipality-wide closure (no digipunt) applies to every digipunt of that municipality.
+    """
+    digipunten = list(digipunten)
+    result = {d.pk: [] for d in digipunten}
+    if not digipunten:
+        return result
+    by_municipality = {}
+    for digipunt in digipunten:
+        by_municipality.setdefault(digipunt.municipality_id, []).append(digipunt.pk)
+    closures = Closure.objects.filter(
+        Q(digipunt_id__in=result) | Q(digipunt__isnull=True, municipality_id__in=by_municipality),
+        start_date__lte=end,
+        end_date__gte=start,
+    ).order_by("start_date")
+    for closure in closures:
+        targets = [closure.digipunt_id] if closure.digipunt_id else by_municipality[closure.municipality_id]
+        for digipunt_id in targets:
+            if digipunt_id in result:
+                result[digipunt_id].append(closure)
+    return result
 
 
 def closed_reason(day: datetime.date, closures: list[Closure]) -> str | None:

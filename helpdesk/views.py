@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from helpdesk import access
-from helpdesk.models import Closure, Municipality, OpeningHours, Role
-from helpdesk.opening import closed_reason, opening_periods
+from helpdesk.models import Municipality, OpeningHours, Role
+from helpdesk.opening import closed_reason, closures_by_digipunt, opening_periods
 
 UPCOMING_CLOSURE_DAYS = 60
 
@@ -25,21 +25,10 @@ def digipunt_overview(user, today: datetime.date) -> list[dict]:
         .prefetch_related(Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("opens")))
     )
     horizon = today + datetime.timedelta(days=UPCOMING_CLOSURE_DAYS)
-    closures = list(
-        Closure.objects.filter(
-            Q(digipunt__in=digipunten)
-            | Q(digipunt__isnull=True, municipality__in={d.municipality_id for d in digipunten}),
-            end_date__gte=today,
-            start_date__lte=horizon,
-        ).order_by("start_date")
-    )
+    closures = closures_by_digipunt(digipunten, today, horizon)
     overview = []
     for digipunt in digipunten:
-        own = [
-            c
-            for c in closures
-            if c.digipunt_id in (None, digipunt.pk) and c.municipality_id == digipunt.municipality_id
-        ]
+        own = closures[digipunt.pk]
         overview.append(
             {
                 "digipunt": digipunt,

@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
-from helpdesk.models import Closure, Digipunt, OpeningHours
-from helpdesk.opening import public_holiday
+from helpdesk.models import Digipunt, OpeningHours
+from helpdesk.opening import closures_by_digipunt, public_holiday
 from volunteers.models import Absence, Availability, Volunteer
 
 
@@ -72,23 +72,10 @@ def shifts(
         volunteer_id__in={b.volunteer_id for b in blocks}, start_date__lte=end, end_date__gte=start
     ):
         absences[absence.volunteer_id].append(absence)
-    digipunten = {b.digipunt_id: b.digipunt for b in blocks}
-    municipality_ids = {d.municipality_id for d in digipunten.values()}
-    closures = list(
-        Closure.objects.filter(
-            Q(digipunt_id__in=digipunten) | Q(digipunt__isnull=True, municipality_id__in=municipality_ids),
-            start_date__lte=end,
-            end_date__gte=start,
-        )
-    )
+    closures = closures_by_digipunt({b.digipunt_id: b.digipunt for b in blocks}.values(), start, end)
 
     def closed(digipunt: Digipunt, day: datetime.date) -> bool:
-        return any(
-            c.covers(day)
-            and c.municipality_id == digipunt.municipality_id
-            and c.digipunt_id in (None, digipunt.pk)
-            for c in closures
-        )
+        return any(c.covers(day) for c in closures[digipunt.pk])
 
     zone = local_zone()
     first_day = {b.pk: b.created_at.astimezone(zone).date() for b in blocks}
