@@ -80,13 +80,6 @@ def has_role(user, municipality_id: int | None, roles: Iterable[str] = ALL_ROLES
     return ids is None or (municipality_id is not None and municipality_id in ids)
 
 
-def can_view(user, obj: Model, roles: Iterable[str] = ALL_ROLES) -> bool:
-    municipality_id = municipality_of(obj)
-    if municipality_id is None and getattr(obj, "shared_without_municipality", False):
-        return getattr(user, "is_authenticated", False)
-    return has_role(user, municipality_id, roles)
-
-
 def can_configure(user, obj: Model) -> bool:
     """Coordinators configure their own municipality; network admins everything.
 
@@ -126,19 +119,38 @@ def primary_role(user) -> str | None:
 
 
 def volunteers_for(user) -> QuerySet:
-    """Volunteers that staff and coordinators manage: home municipality or a digipunt served."""
+    """Volunteers staff and coordinators can see: of their municipality, or serving one of its
+    digipunten (a volunteer may help across a region)."""
     from volunteers.models import Volunteer
 
     return scope(Volunteer.objects.all(), user, OFFICE_ROLES)
 
 
 def can_manage_volunteer(user, volunteer) -> bool:
-    return volunteers_for(user).filter(pk=volunteer.pk).exists()
+    """Profile, status and staff notes belong to the volunteer's home municipality."""
+    return has_role(user, volunteer.municipality_id, OFFICE_ROLES)
 
 
-def can_edit_availability(user, volunteer) -> bool:
-    """Volunteers keep their own availability; staff of their municipality may edit it too."""
-    return volunteer.user_id == getattr(user, "pk", None) or can_manage_volunteer(user, volunteer)
+def is_self(user, volunteer) -> bool:
+    return volunteer.user_id == getattr(user, "pk", None)
+
+
+def availability_digipunten(user, volunteer) -> QuerySet:
+    """Where `user` may add or remove this volunteer's weekly blocks.
+
+    The volunteer and their home municipality: every digipunt served. Staff of another
+    municipality the volunteer serves: only their own digipunten.
+    """
+    served = volunteer.digipunten.filter(is_active=True)
+    if is_self(user, volunteer) or can_manage_volunteer(user, volunteer):
+        return served
+    if not volunteers_for(user).filter(pk=volunteer.pk).exists():
+        return served.none()
+    return served.filter(pk__in=digipunten_for(user))
+
+
+def can_edit_absences(user, volunteer) -> bool:
+    return is_self(user, volunteer) or can_manage_volunteer(user, volunteer)
 
 
 def is_office_member(user) -> bool:

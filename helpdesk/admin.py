@@ -4,10 +4,13 @@ Every decision comes from helpdesk.access; superusers and network admins see eve
 """
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import access
 from helpdesk.models import Citizen, Closure, Digipunt, Membership, Municipality, OpeningHours, Topic
+from helpdesk.models.municipalities import find_overlap
 
 
 class ScopedAdminMixin:
@@ -62,8 +65,38 @@ class ScopedInline(ScopedAdminMixin, admin.TabularInline):
         return self.has_change_permission(request, obj)
 
 
+class OpeningHoursFormSet(BaseInlineFormSet):
+    """The week is checked as a whole: rows of one form against each other, not against the old
+    rows still in the database (which this very form may be changing)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.validated_as_a_set = True
+        return form
+
+    def clean(self):
+        super().clean()
+        rows = [
+            (form.cleaned_data["weekday"], form.cleaned_data["opens"], form.cleaned_data["closes"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and all(form.cleaned_data.get(k) is not None for k in ("weekday", "opens", "closes"))
+        ]
+        overlap = find_overlap(rows)
+        if overlap:
+            raise ValidationError(
+                _("Opening hours overlap: %(first)s and %(second)s.")
+                % {
+                    "first": f"{overlap[0][1]:%H:%M}-{overlap[0][2]:%H:%M}",
+                    "second": f"{overlap[1][1]:%H:%M}-{overlap[1][2]:%H:%M}",
+                }
+            )
+
+
 class OpeningHoursInline(ScopedInline):
     model = OpeningHours
+    formset = OpeningHoursFormSet
 
 
 class ClosureInline(ScopedInline):
@@ -108,7 +141,7 @@ class DigipuntAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Closure)
 class ClosureAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["start_date", "end_date", "municipality", "digipunt", "reason"]
-    list_filter = ["municipality"]
+    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "start_date"
 
 
@@ -146,13 +179,16 @@ class CitizenAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "municipality"]
     list_filter = ["role"]
-    autocomplete_fields = ["user"]
     filter_horizontal = ["digipunten"]
 
+    # Who holds which role is the network's to decide: coordinators get no add either.
     def has_module_permission(self, request):
         return access.is_network_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
+        return access.is_network_admin(request.user)
+
+    def has_add_permission(self, request, obj=None):
         return access.is_network_admin(request.user)
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -43,6 +44,9 @@ VOLUNTEER_USERNAMES = ["volunteer", "volunteer2"]
 def _user(username: str, first_name: str, *, superuser: bool = False):
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults={"first_name": first_name})
+    if not created and not settings.DEBUG:
+        # `seed_demo --force` on a real installation: never reset an existing account.
+        return user
     if created or not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
     user.first_name = first_name

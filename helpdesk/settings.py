@@ -257,6 +257,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own default handlers would print request paths unfiltered.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # runserver's own request log, with its colours, through the redacting handler.
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},

@@ -1,4 +1,9 @@
-"""Volunteers API: the volunteer's own profile, and staff managing volunteers of their municipality."""
+"""Volunteers API: the volunteer's own profile, and staff managing volunteers they may see.
+
+Staff see volunteers of their municipality and those serving one of its digipunten; only the
+home municipality changes the profile or reads the staff notes; weekly blocks are editable at the
+digipunten the caller works for (helpdesk.access.availability_digipunten).
+"""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -7,7 +12,7 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from helpdesk import access
@@ -16,6 +21,7 @@ from helpdesk.api.fields import LanguageListField, LocalTimeField, TopicCodeFiel
 from helpdesk.api.schema import DetailError
 from helpdesk.api.views import IsOfficeMember
 from helpdesk.models import Digipunt
+from volunteers import blocks
 from volunteers.models import Absence, Availability, Volunteer
 
 
@@ -26,6 +32,9 @@ class VolunteerSerializer(serializers.ModelSerializer):
     topics = TopicCodeField(many=True, required=False)
     digipunten = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Digipunt.objects.none(), required=False
+    )
+    staff_notes = serializers.CharField(
+        required=False, allow_blank=True, help_text="Only for staff of the volunteer's home municipality."
     )
 
     class Meta:
@@ -52,13 +61,18 @@ class VolunteerSerializer(serializers.ModelSerializer):
         if request is not None and "digipunten" in self.fields:
             self.fields["digipunten"].child_relation.queryset = access.digipunten_for(request.user)
 
+    def to_representation(self, volunteer):
+        data = super().to_representation(volunteer)
+        request = self.context.get("request")
+        if request is None or not access.can_manage_volunteer(request.user, volunteer):
+            data.pop("staff_notes", None)
+        return data
+
     def update(self, instance, validated_data):
-        new_digipunten = validated_data.pop("digipunten", None)
+        chosen = validated_data.pop("digipunten", None)
         instance = super().update(instance, validated_data)
-        if new_digipunten is not None:
-            # Digipunten the caller cannot see (another municipality) stay as they were.
-            visible = access.digipunten_for(self.context["request"].user)
-            instance.digipunten.set([*instance.digipunten.exclude(pk__in=visible), *new_digipunten])
+        if chosen is not None:
+            blocks.set_digipunten(instance, chosen, access.digipunten_for(self.context["request"].user))
         return instance
 
 
@@ -75,11 +89,35 @@ class MyVolunteerSerializer(VolunteerSerializer):
         return settings.PUBLIC_BASE_URL + reverse("volunteers:calendar", args=[volunteer.calendar_token()])
 
 
-class ModelCleanMixin:
-    """Run the model's own clean() (opening hours, overlaps) and answer 400 with its messages."""
+class AvailabilitySerializer(serializers.ModelSerializer):
+    starts = LocalTimeField()
+    ends = LocalTimeField()
+
+    class Meta:
+        model = Availability
+        fields = ["id", "digipunt", "weekday", "starts", "ends", "valid_from"]
+        read_only_fields = ["valid_from"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        editable = self.context.get("editable_digipunten")
+        if editable is not None:
+            self.fields["digipunt"].queryset = editable
+
+    def create(self, validated_data):
+        try:
+            return blocks.add_block(Availability(volunteer=self.context["volunteer"], **validated_data))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(field_errors(error)) from error
+
+
+class AbsenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Absence
+        fields = ["id", "start_date", "end_date", "reason"]
 
     def validate(self, attrs):
-        instance = self.Meta.model(**{**attrs, "volunteer": self.context["volunteer"]})
+        instance = Absence(volunteer=self.context["volunteer"], **attrs)
         try:
             instance.full_clean(exclude=["volunteer"])
         except DjangoValidationError as error:
@@ -87,32 +125,10 @@ class ModelCleanMixin:
         return attrs
 
 
-class AvailabilitySerializer(ModelCleanMixin, serializers.ModelSerializer):
-    starts = LocalTimeField()
-    ends = LocalTimeField()
-
-    class Meta:
-        model = Availability
-        fields = ["id", "digipunt", "weekday", "starts", "ends", "sequence"]
-        read_only_fields = ["sequence"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        volunteer = self.context.get("volunteer")
-        if volunteer is not None:
-            self.fields["digipunt"].queryset = volunteer.digipunten.filter(is_active=True)
-
-
-class AbsenceSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    class Meta:
-        model = Absence
-        fields = ["id", "start_date", "end_date", "reason"]
-
-
 class VolunteerViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
-    """Volunteers of the caller's municipality (staff and coordinators); `me/` for a volunteer."""
+    """Volunteers the caller may see (staff and coordinators); `me/` for a volunteer."""
 
     serializer_class = VolunteerSerializer
     permission_classes = [permissions.IsAuthenticated, IsOfficeMember]
@@ -124,6 +140,11 @@ class VolunteerViewSet(
             .select_related("user")
             .prefetch_related("topics", "digipunten")
         )
+
+    def perform_update(self, serializer):
+        if not access.can_manage_volunteer(self.request.user, serializer.instance):
+            raise PermissionDenied("Only the volunteer's home municipality changes the profile.")
+        serializer.save()
 
     @extend_schema(
         responses={
@@ -144,19 +165,21 @@ class VolunteerViewSet(
 class VolunteerScheduleViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
-    """Base for a volunteer's availability and absences: their own, or staff of their municipality."""
+    """Base for one volunteer's blocks and absences, found by `volunteer_pk` in the path."""
 
     model = None
 
     def get_volunteer(self) -> Volunteer:
         if not hasattr(self, "_volunteer"):
-            volunteer = get_object_or_404(
+            self._volunteer = get_object_or_404(
                 Volunteer.objects.select_related("user"), pk=self.kwargs["volunteer_pk"]
             )
-            if not access.can_edit_availability(self.request.user, volunteer):
+            if not self.may_use(self._volunteer):
                 raise NotFound
-            self._volunteer = volunteer
         return self._volunteer
+
+    def may_use(self, volunteer) -> bool:
+        raise NotImplementedError
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -169,17 +192,43 @@ class VolunteerScheduleViewSet(
             return self.model.objects.none()
         return self.model.objects.filter(volunteer=self.get_volunteer())
 
-    def perform_create(self, serializer):
-        serializer.save(volunteer=self.get_volunteer())
-
 
 class AvailabilityViewSet(VolunteerScheduleViewSet):
+    """Weekly blocks in force. Removing a block that already counted ends it (history stays)."""
+
     model = Availability
     serializer_class = AvailabilitySerializer
     pagination_class = None
+
+    def editable(self):
+        return access.availability_digipunten(self.request.user, self.get_volunteer())
+
+    def may_use(self, volunteer) -> bool:
+        return access.availability_digipunten(self.request.user, volunteer).exists()
+
+    def get_queryset(self):
+        queryset = super().get_queryset().current()
+        if self.request.method == "DELETE" and not getattr(self, "swagger_fake_view", False):
+            queryset = queryset.filter(digipunt__in=self.editable())
+        return queryset
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["editable_digipunten"] = self.editable()
+        return context
+
+    def perform_destroy(self, instance):
+        blocks.remove_block(instance)
 
 
 class AbsenceViewSet(VolunteerScheduleViewSet):
     model = Absence
     serializer_class = AbsenceSerializer
     pagination_class = None
+
+    def may_use(self, volunteer) -> bool:
+        return access.can_edit_absences(self.request.user, volunteer)
+
+    def perform_create(self, serializer):
+        serializer.save(volunteer=self.get_volunteer())

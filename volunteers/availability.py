@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from helpdesk.models import Digipunt, OpeningHours
 from helpdesk.opening import closures_by_digipunt, public_holiday
@@ -59,7 +60,8 @@ def shifts(
     if active_only:
         volunteers = volunteers.filter(status=Volunteer.Status.ACTIVE)
     blocks = list(
-        Availability.objects.filter(volunteer__in=volunteers, digipunt__is_active=True)
+        Availability.objects.filter(volunteer__in=volunteers, valid_from__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
         .select_related("digipunt", "digipunt__municipality")
         .prefetch_related(
             Prefetch("digipunt__opening_hours", queryset=OpeningHours.objects.order_by("opens"))
@@ -73,12 +75,17 @@ def shifts(
     ):
         absences[absence.volunteer_id].append(absence)
     closures = closures_by_digipunt({b.digipunt_id: b.digipunt for b in blocks}.values(), start, end)
+    served = set(
+        Volunteer.digipunten.through.objects.filter(
+            volunteer_id__in={b.volunteer_id for b in blocks}
+        ).values_list("volunteer_id", "digipunt_id")
+    )
 
     def closed(digipunt: Digipunt, day: datetime.date) -> bool:
         return any(c.covers(day) for c in closures[digipunt.pk])
 
     zone = local_zone()
-    first_day = {b.pk: b.created_at.astimezone(zone).date() for b in blocks}
+    today = timezone.localdate()
     by_weekday = defaultdict(list)
     for block in blocks:
         by_weekday[block.weekday].append(block)
@@ -88,12 +95,15 @@ def shifts(
         if not todays or public_holiday(day):
             continue
         for block in todays:
-            # A block says nothing about the days before it was entered (hours served, past feed).
-            if day < first_day[block.pk]:
+            # A block counts from the day it was entered until it was ended.
+            if day < block.valid_from or (block.valid_until and day > block.valid_until):
                 continue
             if any(a.start_date <= day <= a.end_date for a in absences[block.volunteer_id]):
                 continue
             digipunt = block.digipunt
+            # The past stays as it was; from today on, only active digipunten the volunteer serves.
+            if day >= today and (not digipunt.is_active or (block.volunteer_id, digipunt.pk) not in served):
+                continue
             if closed(digipunt, day):
                 continue
             periods = [

@@ -51,16 +51,19 @@ def build_calendar(volunteer: Volunteer, now: datetime.datetime | None = None) -
         calendar.add("X-PUBLISHED-TTL", "PT1H")
         for shift in shifts([volunteer.pk], first, last, active_only=False):
             block = shift.availability
+            # The UID names the block and the exact times: when hours change (new opening hours, a
+            # shorter block) the old event disappears and a new one appears, so nothing in a
+            # shift's identity ever changes and SEQUENCE can stay 0.
             event = Event.new(
-                uid=_uid("shift", block.pk, shift.day.strftime("%Y%m%d")),
+                uid=_uid("shift", block.pk, f"{shift.start:%Y%m%dT%H%M}", f"{shift.end:%H%M}"),
                 summary=_("Digibuddy shift at %(place)s") % {"place": shift.digipunt.display_short_name},
-                description=_("Available to help at the digipunt. Appointments appear as separate events."),
+                description=_("On duty to help citizens at the digipunt."),
                 location=f"{shift.digipunt.name}, {shift.digipunt.address}",
                 start=shift.start,
                 end=shift.end,
                 stamp=block.updated_at,
                 last_modified=block.updated_at,
-                sequence=block.sequence,
+                sequence=0,
                 status="CONFIRMED",
                 transparency="TRANSPARENT",
             )

@@ -98,6 +98,9 @@ class DecisionForm(forms.Form):
 
 
 class VolunteerForm(forms.ModelForm):
+    """The profile as the home municipality's staff edit it. Saved by the view with
+    `save(commit=False)`, then `save_topics()` and blocks.set_digipunten()."""
+
     languages = LanguagesField(label=_("Languages"))
     topics = TopicsField(label=_("Topics"))
 
@@ -121,6 +124,16 @@ class VolunteerForm(forms.ModelForm):
     def __init__(self, *args, digipunten, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["digipunten"].queryset = digipunten
+        # Network topics and the home municipality's local ones.
+        self.fields["topics"].queryset = Topic.objects.for_municipality(self.instance.municipality_id).filter(
+            is_active=True
+        )
+
+    def save_topics(self) -> None:
+        """Set the topics offered here; topics the form does not show stay as they were."""
+        offered = self.fields["topics"].queryset
+        kept = list(self.instance.topics.exclude(pk__in=offered))
+        self.instance.topics.set([*kept, *self.cleaned_data["topics"]])
 
 
 class AvailabilityForm(forms.ModelForm):
@@ -132,10 +145,10 @@ class AvailabilityForm(forms.ModelForm):
             "ends": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
         }
 
-    def __init__(self, *args, volunteer, **kwargs):
+    def __init__(self, *args, volunteer, digipunten, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.volunteer = volunteer
-        self.fields["digipunt"].queryset = volunteer.digipunten.filter(is_active=True)
+        self.fields["digipunt"].queryset = digipunten
 
 
 class AbsenceForm(forms.ModelForm):

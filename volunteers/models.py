@@ -1,5 +1,6 @@
 """Volunteers (digibuddies): applications, profiles, weekly availability and absences."""
 
+import datetime
 import hashlib
 import hmac
 import secrets
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -164,6 +166,14 @@ class Volunteer(models.Model):
         )
         return digest.hexdigest()
 
+    def ensure_calendar_hash(self) -> None:
+        """After SECRET_KEY changes the token shown differs from the stored hash: store the new
+        one, so the link on the page works (the old link stops, as with any rotation)."""
+        expected = hash_calendar_token(self.calendar_token())
+        if self.calendar_token_hash != expected:
+            self.calendar_token_hash = expected
+            self.save(update_fields=["calendar_token_hash", "updated_at"])
+
     def rotate_calendar_token(self) -> str:
         """A new feed link; the old one answers 404 from now on."""
         self._new_calendar_salt()
@@ -179,8 +189,22 @@ def hash_calendar_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def local_today() -> datetime.date:
+    return timezone.localdate()
+
+
+class AvailabilityQuerySet(models.QuerySet):
+    def current(self):
+        """Blocks in force; ended blocks are kept only so past hours stay as they were."""
+        return self.filter(valid_until__isnull=True)
+
+
 class Availability(models.Model):
-    """A weekly recurring block: this volunteer helps at this digipunt on this weekday, these hours."""
+    """A weekly recurring block: this volunteer helps at this digipunt on this weekday, these hours.
+
+    A block counts from `valid_from` (the day it was entered) until `valid_until`; removing a block
+    that already counted ends it instead of deleting it, so hours served stay true.
+    """
 
     municipality_path = "digipunt__municipality"
 
@@ -191,9 +215,12 @@ class Availability(models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     starts = models.TimeField(_("from"))
     ends = models.TimeField(_("until"))
-    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: raised on every change.")
+    valid_from = models.DateField(default=local_today)
+    valid_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AvailabilityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("availability")
@@ -202,7 +229,12 @@ class Availability(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="availability_order"),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="availability_weekday"),
-            # One person cannot be in two places: no overlap for a volunteer, whatever the digipunt.
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="availability_validity_order",
+            ),
+            # One person cannot be in two places: no overlap between a volunteer's blocks in force,
+            # whatever the digipunt.
             PostgresExclusionConstraint(
                 name="availability_no_overlap",
                 expressions=[
@@ -213,22 +245,13 @@ class Availability(models.Model):
                         RangeOperators.OVERLAPS,
                     ),
                 ],
+                condition=Q(valid_until__isnull=True),
                 violation_error_message=_("This overlaps with another block of yours on that day."),
             ),
         ]
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M} ({self.digipunt})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is None:
-            super().save(*args, **kwargs)
-            return
-        # Calendar apps only take a changed event when its SEQUENCE went up; raise it in SQL so
-        # two concurrent edits still count twice.
-        self.sequence = F("sequence") + 1
-        super().save(*args, **kwargs)
-        self.refresh_from_db(fields=["sequence"])
 
     def clean(self):
         super().clean()
@@ -247,6 +270,7 @@ class Availability(models.Model):
                 )
         if self.volunteer_id:
             overlapping = Availability.objects.filter(
+                valid_until__isnull=True,
                 volunteer_id=self.volunteer_id,
                 weekday=self.weekday,
                 starts__lt=self.ends,

@@ -1,10 +1,12 @@
 """Applications: approve (account + login e-mail) or decline. Plain functions, called by views and API."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,9 +21,10 @@ from volunteers.notify import send_logged
 
 def _username_for(email: str) -> str:
     User = get_user_model()
-    base = email.split("@")[0].lower()[:140] or "volunteer"
+    base = "".join(c for c in email.split("@")[0].lower() if c.isalnum() or c in "._-")[:140] or "volunteer"
+    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
     candidate, n = base, 1
-    while User.objects.filter(username=candidate).exists():
+    while candidate in taken:
         n += 1
         candidate = f"{base}{n}"
     return candidate
@@ -45,6 +48,14 @@ def approve_application(application: Application, *, by, digipunten=None) -> Vol
         raise ValidationError(_("This application was already decided."), code="decided")
     User = get_user_model()
     user = User.objects.filter(email__iexact=application.email).first()
+    if user is not None and (
+        user.is_staff or user.is_superuser or user.memberships.exclude(role=Role.VOLUNTEER).exists()
+    ):
+        # A public form must not attach a volunteer profile to a staff or coordinator account.
+        raise ValidationError(
+            _("This e-mail address belongs to a staff account. Ask the applicant for another address."),
+            code="office_account",
+        )
     if user is None:
         # An existing account keeps its own names: a public form must not rename anybody.
         user = User(
@@ -54,7 +65,13 @@ def approve_application(application: Application, *, by, digipunten=None) -> Vol
             last_name=application.last_name,
         )
         user.set_unusable_password()
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # Another approval took the same username a moment ago.
+            user.username = f"{user.username}{secrets.randbelow(9000) + 1000}"
+            user.save()
     volunteer, _created = Volunteer.objects.get_or_create(
         user=user,
         defaults={

@@ -13,16 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk import access
 from helpdesk.models import Digipunt
-from volunteers import services
+from volunteers import blocks, services
 from volunteers.availability import shifts
 from volunteers.feed import build_calendar
 from volunteers.forms import AbsenceForm, ApplicationForm, AvailabilityForm, DecisionForm, VolunteerForm
-from volunteers.models import Absence, Application, Availability, Volunteer, hash_calendar_token
+from volunteers.models import Absence, Application, Volunteer, hash_calendar_token
 
 SCHEDULE_DAYS = 28
 HOURS_MONTHS = 6
@@ -49,7 +48,6 @@ def apply_done(request):
     return render(request, "volunteers/apply_done.html")
 
 
-@never_cache
 @require_GET
 def calendar_feed(request, token: str):
     """The volunteer's feed. Unknown, rotated or left: 404, whichever it is."""
@@ -63,7 +61,8 @@ def calendar_feed(request, token: str):
         raise Http404
     response = HttpResponse(build_calendar(volunteer), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="digipunt.ics"'
-    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    # Private: the feed is personal; no-cache: calendar apps must revalidate each refresh.
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -78,6 +77,7 @@ def _own_volunteer(request) -> Volunteer:
 
 
 def feed_links(volunteer: Volunteer) -> dict:
+    volunteer.ensure_calendar_hash()
     path = reverse("volunteers:calendar", args=[volunteer.calendar_token()])
     https_url = f"{settings.PUBLIC_BASE_URL}{path}"
     webcal_url = "webcal://" + https_url.split("://", 1)[1]
@@ -89,7 +89,9 @@ def feed_links(volunteer: Volunteer) -> dict:
 
 
 def hours_per_month(volunteer: Volunteer, today: datetime.date) -> list[tuple[datetime.date, float]]:
-    first = (today.replace(day=1) - datetime.timedelta(days=31 * (HOURS_MONTHS - 1))).replace(day=1)
+    """Hours on duty in each of the last HOURS_MONTHS months (this one included), newest first."""
+    months_back = today.year * 12 + today.month - 1 - (HOURS_MONTHS - 1)
+    first = datetime.date(months_back // 12, months_back % 12 + 1, 1)
     totals = defaultdict(float)
     for shift in shifts([volunteer.pk], first, today - datetime.timedelta(days=1), active_only=False):
         totals[shift.day.replace(day=1)] += shift.hours
@@ -138,7 +140,7 @@ def my_availability(request):
 # Staff pages ---------------------------------------------------------------------------------
 
 
-def _managed_volunteer(request, pk) -> Volunteer:
+def _visible_volunteer(request, pk) -> Volunteer:
     return get_object_or_404(
         access.volunteers_for(request.user).select_related("user", "municipality"), pk=pk
     )
@@ -162,9 +164,8 @@ def volunteer_list(request):
         .select_related("user", "municipality")
         .prefetch_related(Prefetch("digipunten", queryset=Digipunt.objects.order_by("name")))
     )
-    return render(
-        request, "volunteers/staff_list.html", {"applications": applications, "volunteers": volunteers}
-    )
+    rows = [(v, access.can_manage_volunteer(request.user, v)) for v in volunteers]
+    return render(request, "volunteers/staff_list.html", {"applications": applications, "rows": rows})
 
 
 @login_required
@@ -206,18 +207,19 @@ def application_detail(request, pk):
 
 @login_required
 def volunteer_edit(request, pk):
+    """The profile, for staff of the volunteer's home municipality only."""
     _require_office(request)
-    volunteer = _managed_volunteer(request, pk)
-    form = VolunteerForm(
-        request.POST or None,
-        instance=volunteer,
-        digipunten=access.digipunten_for(request.user).filter(is_active=True),
-    )
+    volunteer = _visible_volunteer(request, pk)
+    if not access.can_manage_volunteer(request.user, volunteer):
+        raise Http404
+    editable = access.digipunten_for(request.user).filter(is_active=True)
+    form = VolunteerForm(request.POST or None, instance=volunteer, digipunten=editable)
     if request.method == "POST" and form.is_valid():
-        # Digipunten of other municipalities the staff member cannot see stay as they were.
-        hidden = list(volunteer.digipunten.exclude(pk__in=form.fields["digipunten"].queryset))
-        saved = form.save()
-        saved.digipunten.add(*hidden)
+        with transaction.atomic():
+            form.save(commit=False)
+            volunteer.save()
+            form.save_topics()
+            blocks.set_digipunten(volunteer, form.cleaned_data["digipunten"], editable)
         messages.success(request, _("Saved."))
         return redirect("volunteers:edit", pk=volunteer.pk)
     return render(request, "volunteers/volunteer_edit.html", {"volunteer": volunteer, "form": form})
@@ -226,47 +228,72 @@ def volunteer_edit(request, pk):
 @login_required
 def volunteer_availability(request, pk):
     _require_office(request)
-    return _availability_page(request, _managed_volunteer(request, pk))
+    return _availability_page(request, _visible_volunteer(request, pk))
 
 
 # Availability editor, shared by the volunteer and staff ---------------------------------------
 
 
+def _posted_id(request, name: str) -> int | None:
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return None
+
+
 def _availability_page(request, volunteer: Volunteer):
-    if not access.can_edit_availability(request.user, volunteer):
-        raise PermissionDenied
-    availability_form = AvailabilityForm(volunteer=volunteer, prefix="block")
+    editable = access.availability_digipunten(request.user, volunteer)
+    absences_editable = access.can_edit_absences(request.user, volunteer)
+    if not (absences_editable or editable.exists()):
+        raise Http404
+    availability_form = AvailabilityForm(volunteer=volunteer, digipunten=editable, prefix="block")
     absence_form = AbsenceForm(volunteer=volunteer, prefix="absence")
     if request.method == "POST":
         if "add_block" in request.POST:
-            availability_form = AvailabilityForm(request.POST, volunteer=volunteer, prefix="block")
+            availability_form = AvailabilityForm(
+                request.POST, volunteer=volunteer, digipunten=editable, prefix="block"
+            )
             if availability_form.is_valid():
-                availability_form.save()
-                messages.success(request, _("Availability added."))
-                return redirect(request.path)
-        elif "add_absence" in request.POST:
+                try:
+                    blocks.add_block(availability_form.instance)
+                except ValidationError as error:
+                    availability_form.add_error(None, error)
+                else:
+                    messages.success(request, _("Availability added."))
+                    return redirect(request.path)
+        elif "add_absence" in request.POST and absences_editable:
             absence_form = AbsenceForm(request.POST, volunteer=volunteer, prefix="absence")
             if absence_form.is_valid():
                 absence_form.save()
                 messages.success(request, _("Absence added."))
                 return redirect(request.path)
         elif "delete_block" in request.POST:
-            Availability.objects.filter(volunteer=volunteer, pk=request.POST.get("delete_block")).delete()
-            messages.success(request, _("Availability removed."))
+            block = (
+                volunteer.availability.current()
+                .filter(pk=_posted_id(request, "delete_block"), digipunt__in=editable)
+                .first()
+            )
+            if block is not None:
+                blocks.remove_block(block)
+                messages.success(request, _("Availability removed."))
             return redirect(request.path)
-        elif "delete_absence" in request.POST:
-            Absence.objects.filter(volunteer=volunteer, pk=request.POST.get("delete_absence")).delete()
+        elif "delete_absence" in request.POST and absences_editable:
+            Absence.objects.filter(volunteer=volunteer, pk=_posted_id(request, "delete_absence")).delete()
             messages.success(request, _("Absence removed."))
             return redirect(request.path)
-    today = timezone.localdate()
+    editable_ids = set(editable.values_list("pk", flat=True))
+    current = volunteer.availability.current().select_related("digipunt").order_by("weekday", "starts")
     return render(
         request,
         "volunteers/availability.html",
         {
             "volunteer": volunteer,
-            "own": volunteer.user_id == request.user.pk,
-            "blocks": volunteer.availability.select_related("digipunt").order_by("weekday", "starts"),
-            "absences": volunteer.absences.filter(end_date__gte=today),
+            "own": access.is_self(request.user, volunteer),
+            "manages": access.can_manage_volunteer(request.user, volunteer),
+            "blocks": [(block, block.digipunt_id in editable_ids) for block in current],
+            "can_add_blocks": bool(editable_ids),
+            "absences": volunteer.absences.filter(end_date__gte=timezone.localdate()),
+            "absences_editable": absences_editable,
             "availability_form": availability_form,
             "absence_form": absence_form,
         },

@@ -32,6 +32,12 @@ class OpeningHoursSerializer(serializers.ModelSerializer):
         fields = ["weekday", "opens", "closes"]
 
     def validate(self, attrs):
+        # A row is always whole, also inside a partial update of its digipunt.
+        missing = {
+            name: _("This field is required.") for name in ("weekday", "opens", "closes") if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
         if attrs["closes"] <= attrs["opens"]:
             raise serializers.ValidationError({"closes": _("Closing time must be after opening time.")})
         return attrs

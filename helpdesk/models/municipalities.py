@@ -7,7 +7,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import Deferrable, F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -220,6 +220,8 @@ class OpeningHours(models.Model):
                     ),
                 ],
                 violation_error_message=_("These opening hours overlap with others on that day."),
+                # Checked at commit, so a week can be rearranged row by row in one transaction.
+                deferrable=Deferrable.DEFERRED,
             ),
         ]
 
@@ -230,7 +232,12 @@ class OpeningHours(models.Model):
         super().clean()
         if self.opens is not None and self.closes is not None and self.closes <= self.opens:
             raise ValidationError({"closes": _("Closing time must be after opening time.")})
-        if self.digipunt_id and self.opens is not None and self.closes is not None:
+        if (
+            self.digipunt_id
+            and self.opens is not None
+            and self.closes is not None
+            and not getattr(self, "validated_as_a_set", False)
+        ):
             others = OpeningHours.objects.filter(
                 digipunt_id=self.digipunt_id,
                 weekday=self.weekday,

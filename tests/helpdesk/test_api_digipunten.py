@@ -155,3 +155,13 @@ def test_opening_hours_with_a_time_zone_are_refused(api, coordinator_a, municipa
 def test_opening_hours_are_given_as_local_hours_and_minutes(api, staff_a, digipunt_a):
     hours = api(staff_a).get(f"/api/v1/digipunten/{digipunt_a.pk}/").json()["opening_hours"]
     assert hours[0] == {"weekday": 0, "opens": "09:00", "closes": "12:00"}
+
+
+def test_partial_opening_hours_rows_are_field_errors(api, coordinator_a, digipunt_a):
+    response = api(coordinator_a).patch(
+        f"/api/v1/digipunten/{digipunt_a.pk}/",
+        {"opening_hours": [{"weekday": 0, "opens": "09:00"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "closes" in response.json()["opening_hours"]["0"]

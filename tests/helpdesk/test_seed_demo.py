@@ -75,3 +75,13 @@ def test_demo_volunteers_cover_every_topic_at_both_digipunten(settings, frozen_n
     for digipunt in Digipunt.objects.filter(municipality__name="Demodorp"):
         hours = sum(s.hours for s in found if s.digipunt == digipunt and s.day == datetime.date(2026, 12, 1))
         assert hours == 7  # 09:00-12:00 and 13:00-17:00
+
+
+def test_seed_demo_force_never_resets_an_existing_account(settings):
+    from django.contrib.auth import get_user_model
+
+    settings.DEBUG = False
+    get_user_model().objects.create_user("admin", password="the-real-one-1234")
+    call_command("seed_demo", "--force")
+    assert authenticate(username="admin", password="the-real-one-1234") is not None
+    assert authenticate(username="admin", password="demo") is None

@@ -138,3 +138,65 @@ class TestAdminScoping:
         client = web(coordinator_a)
         assert client.get("/admin/auth/user/").status_code == 403
         assert client.get("/admin/helpdesk/membership/").status_code == 403
+
+
+def test_login_errors_are_shown_for_each_field(web):
+    body = web().post("/accounts/login/", {"username": "", "password": ""}).content.decode()
+    assert 'role="alert"' in body
+    assert 'aria-invalid="true"' in body
+
+
+def test_admin_login_sends_people_to_the_site_login(web):
+    response = web().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_coordinator_cannot_add_memberships(web, coordinator_a, outsider, municipality_a):
+    from helpdesk.models import Membership
+
+    client = web(coordinator_a)
+    assert client.get("/admin/helpdesk/membership/add/").status_code == 403
+    client.post(
+        "/admin/helpdesk/membership/add/",
+        {"user": outsider.pk, "municipality": municipality_a.pk, "role": "coordinator"},
+    )
+    assert not Membership.objects.filter(user=outsider, municipality=municipality_a).exists()
+
+
+def test_admin_refuses_overlapping_opening_hours_in_one_form(web, coordinator_a, municipality_a):
+    from helpdesk.models import Digipunt
+
+    prefix = "opening_hours"
+    data = {
+        "municipality": municipality_a.pk,
+        "name": "Nieuw",
+        "street": "Markt 1",
+        "postal_code": "9000",
+        "city": "Gent",
+        "languages": '["nl"]',
+        "desks": 1,
+        "slot_minutes": 30,
+        "lead_time_minutes": 60,
+        "booking_horizon_days": 28,
+        "is_active": "on",
+        f"{prefix}-TOTAL_FORMS": 2,
+        f"{prefix}-INITIAL_FORMS": 0,
+        f"{prefix}-0-weekday": 0,
+        f"{prefix}-0-opens": "09:00",
+        f"{prefix}-0-closes": "12:00",
+        f"{prefix}-1-weekday": 0,
+        f"{prefix}-1-opens": "11:00",
+        f"{prefix}-1-closes": "14:00",
+        "closures-TOTAL_FORMS": 0,
+        "closures-INITIAL_FORMS": 0,
+    }
+    response = web(coordinator_a).post(
+        "/admin/helpdesk/digipunt/add/", data, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 200
+    assert "Opening hours overlap: 09:00-12:00 and 11:00-14:00." in response.content.decode()
+    assert not Digipunt.objects.filter(name="Nieuw").exists()
+    data[f"{prefix}-1-opens"] = "13:00"
+    assert web(coordinator_a).post("/admin/helpdesk/digipunt/add/", data).status_code == 302
+    assert Digipunt.objects.get(name="Nieuw").opening_hours.count() == 2

@@ -103,16 +103,37 @@ def test_approving_twice_is_refused(staff_a, municipality_a):
         approve_application(application, by=staff_a)
 
 
-def test_approval_does_not_rename_an_existing_account(staff_a, municipality_a):
+def test_approval_never_attaches_a_volunteer_to_a_staff_account(staff_a, coordinator_a, municipality_a):
+    from django.core.exceptions import ValidationError
+
     staff_a.email = "staff@example.org"
     staff_a.save()
     application = ApplicationFactory(
         municipality=municipality_a, email="STAFF@example.org", first_name="Evil"
     )
+    with pytest.raises(ValidationError):
+        approve_application(application, by=coordinator_a)
+    assert not Volunteer.objects.filter(user=staff_a).exists()
+    application.refresh_from_db()
+    assert application.status == Application.Status.PENDING
+
+
+def test_approval_reuses_a_volunteer_account_without_renaming_it(staff_a, municipality_a, municipality_b):
+    from tests.factories import VolunteerFactory
+
+    existing = VolunteerFactory(municipality=municipality_b)
+    existing.user.email = "multi@example.org"
+    existing.user.save()
+    application = ApplicationFactory(
+        municipality=municipality_a, email="MULTI@example.org", first_name="Other"
+    )
     volunteer = approve_application(application, by=staff_a)
-    staff_a.refresh_from_db()
-    assert volunteer.user == staff_a
-    assert staff_a.first_name != "Evil"
+    existing.user.refresh_from_db()
+    assert volunteer == existing
+    assert existing.user.first_name != "Other"
+    assert Membership.objects.filter(
+        user=existing.user, municipality=municipality_a, role=Role.VOLUNTEER
+    ).exists()
 
 
 def test_decline_needs_a_reason_and_mails_it(staff_a, municipality_a, django_capture_on_commit_callbacks):

@@ -125,10 +125,64 @@ def test_absence_ending_before_it_starts_is_refused(digibuddy):
         )
 
 
-def test_every_change_raises_the_sequence(digibuddy, digipunt_a):
+def test_removing_a_block_that_counted_ends_it_and_keeps_the_hours(digibuddy, digipunt_a):
+    from volunteers.blocks import remove_block
+
+    block = AvailabilityFactory(
+        volunteer=digibuddy, digipunt=digipunt_a, weekday=0, valid_from=datetime.date(2026, 10, 1)
+    )
+    remove_block(block, today=datetime.date(2026, 11, 26))
+    block.refresh_from_db()
+    assert block.valid_until == datetime.date(2026, 11, 25)
+    found = shifts([digibuddy.pk], datetime.date(2026, 11, 1), datetime.date(2026, 12, 31))
+    assert [s.day for s in found] == [datetime.date(2026, 11, d) for d in (2, 9, 16, 23)]
+    assert not Availability.objects.current().exists()
+
+
+def test_removing_a_block_entered_today_deletes_it(digibuddy, digipunt_a):
+    from volunteers.blocks import remove_block
+
     block = AvailabilityFactory(volunteer=digibuddy, digipunt=digipunt_a, weekday=0)
-    assert block.sequence == 0
-    block.ends = datetime.time(11)
-    block.save()
-    block.save()
-    assert block.sequence == 2
+    remove_block(block)
+    assert not Availability.objects.exists()
+
+
+def test_an_ended_block_does_not_block_a_new_one(digibuddy, digipunt_a):
+    from volunteers.blocks import add_block, remove_block
+
+    old = AvailabilityFactory(
+        volunteer=digibuddy, digipunt=digipunt_a, weekday=0, valid_from=datetime.date(2026, 9, 1)
+    )
+    remove_block(old)
+    add_block(
+        Availability(
+            volunteer=digibuddy,
+            digipunt=digipunt_a,
+            weekday=0,
+            starts=datetime.time(9),
+            ends=datetime.time(11),
+        )
+    )
+    assert Availability.objects.current().count() == 1
+
+
+def test_no_future_shifts_at_a_digipunt_no_longer_served(digibuddy, digipunt_a):
+    AvailabilityFactory(
+        volunteer=digibuddy, digipunt=digipunt_a, weekday=0, valid_from=datetime.date(2026, 10, 1)
+    )
+    digibuddy.digipunten.remove(digipunt_a)
+    found = shifts([digibuddy.pk], datetime.date(2026, 11, 1), datetime.date(2026, 12, 7))
+    assert [s.day for s in found] == [datetime.date(2026, 11, d) for d in (2, 9, 16, 23)]
+
+
+def test_set_digipunten_ends_blocks_at_removed_digipunten(digibuddy, digipunt_a, municipality_a):
+    from volunteers.blocks import set_digipunten
+
+    other = DigipuntFactory(municipality=municipality_a)
+    digibuddy.digipunten.add(other)
+    AvailabilityFactory(
+        volunteer=digibuddy, digipunt=digipunt_a, weekday=0, valid_from=datetime.date(2026, 10, 1)
+    )
+    set_digipunten(digibuddy, [other], editable=[digipunt_a, other])
+    assert list(digibuddy.digipunten.all()) == [other]
+    assert not Availability.objects.current().exists()

@@ -80,20 +80,32 @@ def test_uids_are_stable_across_fetches(frozen_now, client, feed_url):
     assert all(uid.startswith("shift-") for uid in first)
 
 
-def test_changed_block_raises_sequence_and_last_modified(frozen_now, client, feed_url, digibuddy):
-    before = {
-        str(e["UID"]): e for e in icalendar.Calendar.from_ical(fetch(client, feed_url).content).walk("VEVENT")
-    }
-    block = digibuddy.availability.get(weekday=0)
-    with time_machine.travel(frozen_now + datetime.timedelta(hours=1), tick=False):
-        block.ends = datetime.time(11)
-        block.save()
-    after = {
-        str(e["UID"]): e for e in icalendar.Calendar.from_ical(fetch(client, feed_url).content).walk("VEVENT")
-    }
-    uid = next(u for u, e in after.items() if e["DTSTART"].dt.weekday() == 0)
-    assert after[uid]["SEQUENCE"] == before[uid]["SEQUENCE"] + 1
-    assert after[uid]["LAST-MODIFIED"].dt > before[uid]["LAST-MODIFIED"].dt
+def test_changed_hours_give_a_new_event_and_uids_stay_unique(frozen_now, client, feed_url, digipunt_a):
+    def events():
+        calendar = icalendar.Calendar.from_ical(fetch(client, feed_url).content)
+        return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+    before = events()
+    # The digipunt now closes at 11:00 on Mondays: Monday shifts end at 11:00 under new UIDs.
+    digipunt_a.opening_hours.filter(weekday=0, opens=datetime.time(9)).update(closes=datetime.time(11))
+    after = events()
+    mondays_before = {u for u, e in before.items() if e["DTSTART"].dt.weekday() == 0}
+    mondays_after = {u for u, e in after.items() if e["DTSTART"].dt.weekday() == 0}
+    assert mondays_before.isdisjoint(mondays_after)
+    assert all(after[u]["DTEND"].dt.hour == 11 for u in mondays_after)
+    assert all(e["SEQUENCE"] == 0 for e in after.values())
+
+
+def test_a_block_split_by_a_lunch_break_gives_two_distinct_events(frozen_now, client, digibuddy, digipunt_a):
+    AvailabilityFactory(
+        volunteer=digibuddy, digipunt=digipunt_a, weekday=5, starts=datetime.time(9), ends=datetime.time(17)
+    )
+    digipunt_a.opening_hours.create(weekday=5, opens=datetime.time(9), closes=datetime.time(12))
+    digipunt_a.opening_hours.create(weekday=5, opens=datetime.time(13), closes=datetime.time(17))
+    url = f"/volunteers/calendar/{digibuddy.calendar_token()}.ics"
+    uids = [str(e["UID"]) for e in icalendar.Calendar.from_ical(fetch(client, url).content).walk("VEVENT")]
+    assert len(uids) == len(set(uids))
+    assert len(uids) >= 8  # four Saturdays, two pieces each
 
 
 def test_dst_change_keeps_local_times(client, feed_url):

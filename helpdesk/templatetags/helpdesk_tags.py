@@ -1,0 +1,11 @@
+from django import template
+
+from helpdesk.languages import SPOKEN_LANGUAGES
+
+register = template.Library()
+
+
+@register.filter
+def language_names(codes) -> str:
+    """["nl", "fr"] → "Dutch, French" in the active language (codes mean little when read aloud)."""
+    return ", ".join(str(SPOKEN_LANGUAGES.get(code, code)) for code in codes or [])
