@@ -80,6 +80,7 @@ def seed_demo() -> Municipality:
         if role is not None:
             Membership.objects.update_or_create(user=user, municipality=municipality, defaults={"role": role})
     _seed_volunteers(municipality)
+    _seed_appointments(municipality)
     return municipality
 
 
@@ -127,6 +128,106 @@ def _seed_volunteers(municipality: Municipality) -> None:
                 Availability(volunteer=volunteer, digipunt_id=d, weekday=w, starts=s, ends=e)
                 for d, w, s, e in sorted(wanted)
             )
+
+
+DEMO_CITIZENS = [
+    ("+32470000101", "An Peeters", "nl"),
+    ("+32470000102", "Mohamed El Amrani", "nl"),
+    ("+32470000103", "Marie Dubois", "fr"),
+    ("+32470000104", "Jef Janssens", "nl"),
+    ("+32470000105", "John Smith", "en"),
+    ("+3250123499", "Rosa Claes", "nl"),  # a landline: no SMS reminders
+]
+DEMO_TOPICS = ["taxes", "banking", "eid", "health", "school", "online_safety"]
+
+
+def _seed_appointments(municipality: Municipality) -> None:
+    """Past appointments (completed, no-shows, cancellations) and the coming ones, once.
+
+    The coming ones go through the booking function like any channel; the past ones are written
+    as history, since booking refuses the past.
+    """
+    from django.utils import timezone
+
+    from appointments.booking import SlotTaken, book
+    from appointments.lifecycle import cancel
+    from appointments.models import Appointment, AppointmentEvent, Channel
+    from appointments.slots import free_slots
+    from helpdesk.models import Citizen
+
+    if Appointment.objects.filter(digipunt__municipality=municipality).exists():
+        return
+    citizens = []
+    for phone, name, language in DEMO_CITIZENS:
+        citizen, _ = Citizen.objects.get_or_create(
+            municipality=municipality, phone=phone, defaults={"name": name, "language": language}
+        )
+        citizens.append(citizen)
+    topics = {t.code: t for t in Topic.objects.filter(code__in=DEMO_TOPICS)}
+    channels = [Channel.SMS, Channel.PHONE, Channel.COUNTER, Channel.SMS, Channel.PHONE, Channel.API]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    places = list(municipality.digipunten.filter(is_active=True).order_by("name"))
+
+    # The coming two weeks: two bookings a working day, through the booking function.
+    booked = 0
+    for offset in range(1, 15):
+        day = today + datetime.timedelta(days=offset)
+        for index in range(2):
+            citizen = citizens[(offset + index) % len(citizens)]
+            topic = topics[DEMO_TOPICS[(offset * 2 + index) % len(DEMO_TOPICS)]]
+            language = citizen.language if citizen.language != "en" or offset % 2 else "nl"
+            options = free_slots(
+                topic=topic, language=language, start_date=day, end_date=day, now=now, digipunten=places,
+                citizen=citizen,
+            )  # fmt: skip
+            if not options:
+                continue
+            slot = options[(index * 5) % len(options)]
+            try:
+                appointment = book(
+                    citizen=citizen, digipunt=slot.digipunt, topic=topic, start=slot.start, language=language,
+                    channel=channels[booked % len(channels)], now=now, notify=False,
+                )  # fmt: skip
+            except SlotTaken:
+                continue
+            booked += 1
+            if booked % 9 == 0:
+                cancel(appointment, reason="Demo: verhinderd", channel=appointment.channel, notify=False)
+
+    # The last four weeks: history for the statistics.
+    from volunteers.models import Volunteer
+
+    volunteers = list(Volunteer.objects.filter(user__username__in=VOLUNTEER_USERNAMES).order_by("pk"))
+    zone = timezone.get_current_timezone()
+    outcomes = ["completed", "completed", "completed", "no_show", "completed", "cancelled"]
+    written = 0
+    for offset in range(28, 0, -1):
+        day = today - datetime.timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        for index, hour in enumerate((9, 10, 14)):
+            topic = topics[DEMO_TOPICS[(offset + index) % len(DEMO_TOPICS)]]
+            start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
+            status = outcomes[written % len(outcomes)]
+            appointment = Appointment.objects.create(
+                digipunt=places[index % len(places)],
+                topic=topic,
+                citizen=citizens[written % len(citizens)],
+                volunteer=volunteers[index % len(volunteers)],
+                language="nl",
+                channel=channels[written % len(channels)],
+                start=start,
+                end=start + datetime.timedelta(minutes=topic.default_duration_minutes),
+                status=status,
+                checked_in_at=start if status == "completed" else None,
+                completed_at=start + datetime.timedelta(minutes=topic.default_duration_minutes)
+                if status == "completed"
+                else None,
+                cancelled_at=start - datetime.timedelta(days=1) if status == "cancelled" else None,
+            )
+            AppointmentEvent.objects.create(appointment=appointment, action=status, at=start)
+            written += 1
 
 
 def demo_logins() -> list[tuple[str, str]]:

@@ -28,6 +28,10 @@ SPOKEN_LANGUAGES = {
 }
 
 
+# For the OpenAPI schema: one enum name for every field that takes a spoken language.
+SPOKEN_LANGUAGE_CODES = list(SPOKEN_LANGUAGES)
+
+
 def current_language() -> str:
     """The active interface language as a short code: 'nl', 'fr' or 'en'."""
     code = (translation.get_language() or "nl")[:2]

@@ -211,6 +211,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SpokenLanguageEnum": "helpdesk.languages.SPOKEN_LANGUAGE_CODES",
+        "InterfaceLanguageEnum": "helpdesk.languages.Language",
+        "AppointmentStatusEnum": "appointments.models.Appointment.Status",
+        "VolunteerStatusEnum": "volunteers.models.Volunteer.Status",
+    },
 }
 
 # Security. Everything here is on in production; DEBUG keeps plain http for local use.

@@ -154,3 +154,58 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"anna{n}@example.org")
     phone = factory.Sequence(lambda n: f"+32472{n:06d}")
     languages = factory.LazyFunction(lambda: ["nl", "fr"])
+
+
+def bookable_volunteer(
+    municipality, digipunten, *, languages=("nl",), topics=(), generalist=False, username=None
+):
+    """An active volunteer on duty at `digipunten` whenever they are open (Mon-Fri 9-12, 13-17),
+    with blocks entered long ago so every test date counts."""
+    from volunteers.models import Availability
+
+    user = UserFactory(username=username) if username else UserFactory()
+    volunteer = VolunteerFactory(
+        user=user, municipality=municipality, digipunten=list(digipunten), languages=list(languages)
+    )
+    volunteer.is_generalist = generalist
+    volunteer.save()
+    from helpdesk.models import Topic
+
+    volunteer.topics.set(Topic.objects.filter(code__in=topics))
+    blocks = []
+    for index, digipunt in enumerate(digipunten):
+        # Several digipunten: mornings at the first, afternoons at the second, and so on.
+        hours = [(datetime.time(9), datetime.time(12)), (datetime.time(13), datetime.time(17))]
+        chosen = hours if len(digipunten) == 1 else [hours[index % 2]]
+        for day in range(5):
+            for starts, ends in chosen:
+                blocks.append(
+                    Availability(
+                        volunteer=volunteer,
+                        digipunt=digipunt,
+                        weekday=day,
+                        starts=starts,
+                        ends=ends,
+                        valid_from=datetime.date(2020, 1, 1),
+                    )
+                )
+    Availability.objects.bulk_create(blocks)
+    return volunteer
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A row as the booking function would write it (tests of the engine write rows directly)."""
+
+    class Meta:
+        model = "appointments.Appointment"
+
+    digipunt = factory.SubFactory(DigipuntFactory)
+    topic = factory.LazyFunction(lambda: Topic.objects.get(code="taxes"))
+    citizen = factory.LazyAttribute(lambda o: CitizenFactory(municipality=o.digipunt.municipality))
+    volunteer = factory.LazyAttribute(lambda o: VolunteerFactory(municipality=o.digipunt.municipality))
+    language = "nl"
+    channel = "phone"
+    start = datetime.datetime(2026, 11, 30, 9, tzinfo=datetime.UTC)
+    end = factory.LazyAttribute(
+        lambda o: o.start + datetime.timedelta(minutes=o.topic.default_duration_minutes)
+    )

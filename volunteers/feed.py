@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from helpdesk.ical import vtimezone
-from volunteers.availability import shifts
+from helpdesk.languages import SPOKEN_LANGUAGES
+from volunteers.availability import local_zone, shifts
 from volunteers.models import Volunteer
 from volunteers.notify import preferred_language
 
@@ -31,6 +32,52 @@ def feed_window(volunteer: Volunteer, today: datetime.date) -> tuple[datetime.da
 def _uid(kind: str, *parts) -> str:
     host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "digipunt-helpdesk"
     return f"{kind}-{'-'.join(str(p) for p in parts)}@{host}"
+
+
+def appointments_between(volunteer: Volunteer, first: datetime.date, last: datetime.date):
+    """The volunteer's appointments in the window, cancelled ones included (so apps remove them)."""
+    from appointments.models import Appointment
+
+    zone = local_zone()
+    return (
+        Appointment.objects.filter(
+            volunteer=volunteer,
+            start__gte=datetime.datetime.combine(first, datetime.time.min, tzinfo=zone),
+            start__lt=datetime.datetime.combine(
+                last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+            ),
+        )
+        .select_related("digipunt", "topic", "citizen")
+        .order_by("start")
+    )
+
+
+def appointment_event(appointment, language: str) -> Event:
+    """One appointment; the citizen appears by first name only (no phone, no surname)."""
+    topic = appointment.topic.name_in(language)
+    first_name = appointment.citizen.first_name
+    summary = (
+        _("Appointment: %(topic)s with %(name)s") % {"topic": topic, "name": first_name}
+        if first_name
+        else _("Appointment: %(topic)s") % {"topic": topic}
+    )
+    return Event.new(
+        uid=_uid("appointment", appointment.pk),
+        summary=summary,
+        description=_("Language: %(language)s. Booking code %(code)s.")
+        % {
+            "language": SPOKEN_LANGUAGES.get(appointment.language, appointment.language),
+            "code": appointment.code,
+        },
+        location=f"{appointment.digipunt.name}, {appointment.digipunt.address}",
+        start=appointment.start.astimezone(local_zone()),
+        end=appointment.end.astimezone(local_zone()),
+        stamp=appointment.updated_at,
+        last_modified=appointment.updated_at,
+        sequence=appointment.sequence,
+        status="CANCELLED" if appointment.status == appointment.Status.CANCELLED else "CONFIRMED",
+        transparency="OPAQUE",
+    )
 
 
 def build_calendar(volunteer: Volunteer, now: datetime.datetime | None = None) -> bytes:
@@ -68,6 +115,8 @@ def build_calendar(volunteer: Volunteer, now: datetime.datetime | None = None) -
                 transparency="TRANSPARENT",
             )
             calendar.add_component(event)
+        for appointment in appointments_between(volunteer, first, last):
+            calendar.add_component(appointment_event(appointment, language))
     # VTIMEZONE first: parsers resolve TZID references against components they have already read.
     calendar.subcomponents.insert(0, vtimezone(settings.TIME_ZONE, first, last))
     return calendar.to_ical()

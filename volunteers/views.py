@@ -19,11 +19,12 @@ from helpdesk import access
 from helpdesk.models import Digipunt
 from volunteers import blocks, services
 from volunteers.availability import shifts
-from volunteers.feed import build_calendar
+from volunteers.feed import appointments_between, build_calendar
 from volunteers.forms import AbsenceForm, ApplicationForm, AvailabilityForm, DecisionForm, VolunteerForm
 from volunteers.models import Absence, Application, Volunteer, hash_calendar_token
 
 SCHEDULE_DAYS = 28
+PAST_HELP_DAYS = 30
 HOURS_MONTHS = 6
 
 
@@ -106,17 +107,24 @@ def hours_per_month(volunteer: Volunteer, today: datetime.date) -> list[tuple[da
 def schedule(request):
     volunteer = _own_volunteer(request)
     today = timezone.localdate()
-    coming = defaultdict(list)
-    for shift in shifts(
-        [volunteer.pk], today, today + datetime.timedelta(days=SCHEDULE_DAYS), active_only=False
-    ):
-        coming[shift.day].append(shift)
+    last = today + datetime.timedelta(days=SCHEDULE_DAYS)
+    coming = defaultdict(lambda: {"shifts": [], "appointments": []})
+    for shift in shifts([volunteer.pk], today, last, active_only=False):
+        coming[shift.day]["shifts"].append(shift)
+    past = []
+    for appointment in appointments_between(volunteer, today - datetime.timedelta(days=PAST_HELP_DAYS), last):
+        day = timezone.localtime(appointment.start).date()
+        if day >= today and appointment.is_active:
+            coming[day]["appointments"].append(appointment)
+        elif day < today and appointment.status == appointment.Status.COMPLETED:
+            past.append(appointment)
     return render(
         request,
         "volunteers/schedule.html",
         {
             "volunteer": volunteer,
             "days": sorted(coming.items()),
+            "past": list(reversed(past)),
             "feed": feed_links(volunteer),
             "hours": hours_per_month(volunteer, today),
         },

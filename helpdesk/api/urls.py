@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from appointments.api import views as appointment_api
 from helpdesk.api import views
 from volunteers import api as volunteer_api
 
@@ -9,6 +10,7 @@ router.register("topics", views.TopicViewSet, basename="topic")
 router.register("digipunten", views.DigipuntViewSet, basename="digipunt")
 router.register(r"digipunten/(?P<digipunt_pk>\d+)/closures", views.ClosureViewSet, basename="closure")
 router.register("citizens", views.CitizenViewSet, basename="citizen")
+router.register("appointments", appointment_api.AppointmentViewSet, basename="appointment")
 router.register("volunteers", volunteer_api.VolunteerViewSet, basename="volunteer")
 router.register(
     r"volunteers/(?P<volunteer_pk>\d+)/availability",
@@ -21,5 +23,6 @@ router.register(
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("slots/", appointment_api.SlotsView.as_view(), name="api-slots"),
     *router.urls,
 ]

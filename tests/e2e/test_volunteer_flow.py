@@ -8,7 +8,7 @@ from django.core import mail
 from helpdesk.models import Role
 from tests.factories import PASSWORD, DigipuntFactory, MunicipalityFactory, member
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

@@ -85,3 +85,17 @@ def test_seed_demo_force_never_resets_an_existing_account(settings):
     call_command("seed_demo", "--force")
     assert authenticate(username="admin", password="the-real-one-1234") is not None
     assert authenticate(username="admin", password="demo") is None
+
+
+def test_demo_has_past_and_coming_appointments_once(settings, frozen_now):
+    from appointments.models import Appointment
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    appointments = Appointment.objects.filter(digipunt__municipality__name="Demodorp")
+    assert appointments.filter(start__lt=frozen_now, status="completed").exists()
+    assert appointments.filter(start__lt=frozen_now, status="no_show").exists()
+    assert appointments.filter(start__gt=frozen_now, status="booked").count() >= 10
+    count = appointments.count()
+    call_command("seed_demo")
+    assert appointments.count() == count

@@ -143,3 +143,51 @@ def test_token_is_stored_only_as_a_hash(digibuddy):
     assert len(token) >= 32
     assert token not in (digibuddy.calendar_token_hash, digibuddy.calendar_salt)
     assert digibuddy.calendar_token() == token  # the page can always show the same link
+
+
+def test_appointments_appear_with_first_name_only_and_cancelled_ones_say_so(
+    frozen_now, client, feed_url, digibuddy, digipunt_a
+):
+    from appointments import lifecycle
+    from tests.factories import AppointmentFactory, CitizenFactory
+
+    citizen = CitizenFactory(municipality=digipunt_a.municipality, name="An Peeters", phone="+32470555555")
+    start = datetime.datetime(2026, 11, 30, 9, tzinfo=datetime.UTC)
+    kept = AppointmentFactory(digipunt=digipunt_a, volunteer=digibuddy, citizen=citizen, start=start)
+    dropped = AppointmentFactory(
+        digipunt=digipunt_a, volunteer=digibuddy, start=start + datetime.timedelta(hours=4)
+    )
+    lifecycle.cancel(dropped)
+    text = fetch(client, feed_url).content.decode()
+    assert "Peeters" not in text
+    assert "470555555" not in text
+    events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(text).walk("VEVENT")}
+    mine = events[f"appointment-{kept.pk}@127.0.0.1"]
+    assert "An" in str(mine["SUMMARY"])
+    assert mine["STATUS"] == "CONFIRMED"
+    gone = events[f"appointment-{dropped.pk}@127.0.0.1"]
+    assert gone["STATUS"] == "CANCELLED"
+    assert gone["SEQUENCE"] == 1
+
+
+def test_an_appointment_moved_across_the_dst_change_shows_the_right_local_time(client, digibuddy, digipunt_a):
+    from tests.factories import AppointmentFactory
+
+    url = f"/volunteers/calendar/{digibuddy.calendar_token()}.ics"
+    with time_machine.travel(datetime.datetime(2027, 3, 20, 12, tzinfo=datetime.UTC), tick=False):
+        before = AppointmentFactory(
+            digipunt=digipunt_a,
+            volunteer=digibuddy,
+            start=datetime.datetime(2027, 3, 26, 9, tzinfo=datetime.UTC),
+        )  # 10:00 in Brussels (winter time)
+        before.start, before.end = (
+            datetime.datetime(2027, 3, 30, 8, tzinfo=datetime.UTC),  # 10:00 in Brussels (summer time)
+            datetime.datetime(2027, 3, 30, 8, 45, tzinfo=datetime.UTC),
+        )
+        before.sequence += 1
+        before.save()
+        parsed = vobject.readOne(fetch(client, url).content.decode())
+    event = next(e for e in parsed.vevent_list if e.uid.value.startswith(f"appointment-{before.pk}"))
+    assert event.dtstart.value.hour == 10
+    assert event.dtstart.value.utcoffset() == datetime.timedelta(hours=2)
+    assert int(event.sequence.value) == 1

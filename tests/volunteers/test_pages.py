@@ -180,3 +180,22 @@ def test_query_count_of_the_staff_list_does_not_grow(
     client = web(staff_a)
     with django_assert_max_num_queries(10):
         client.get("/volunteers/")
+
+
+def test_schedule_lists_appointments_with_the_first_name_only(web, digibuddy, digipunt_a):
+    from tests.factories import AppointmentFactory, CitizenFactory
+
+    citizen = CitizenFactory(municipality=digipunt_a.municipality, name="An Peeters", phone="+32470555555")
+    AppointmentFactory(
+        digipunt=digipunt_a,
+        volunteer=digibuddy,
+        citizen=citizen,
+        start=datetime.datetime(2026, 11, 30, 9, tzinfo=datetime.UTC),
+    )
+    body = (
+        web(digibuddy.user).get("/volunteers/schedule/", headers={"Accept-Language": "en"}).content.decode()
+    )
+    assert "10:00" in body  # 09:00 UTC is 10:00 in Brussels
+    assert "An" in body
+    assert "Peeters" not in body
+    assert "470" not in body

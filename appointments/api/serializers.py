@@ -1,0 +1,94 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from appointments.models import Appointment, Channel
+from helpdesk import access
+from helpdesk.api.fields import TopicCodeField
+from helpdesk.languages import SPOKEN_LANGUAGES, Language
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedDigipuntField(serializers.PrimaryKeyRelatedField):
+    """A digipunt the caller works at; others do not exist as far as the caller knows."""
+
+    def get_queryset(self):
+        return access.digipunten_for(self.context["request"].user).filter(is_active=True)
+
+
+class SlotQuerySerializer(serializers.Serializer):
+    digipunt = ScopedDigipuntField(required=False)
+    topic = TopicCodeField()
+    language = serializers.ChoiceField(choices=list(SPOKEN_LANGUAGES), default=Language.NL)
+    # "from" is a Python keyword: the query parameter is mapped in the view.
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"to": _("The end date is before the start date.")})
+        return attrs
+
+
+class SlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    digipunt = serializers.IntegerField(source="digipunt.pk")
+    digipunt_name = serializers.CharField(source="digipunt.name")
+
+
+class CitizenInputSerializer(serializers.Serializer):
+    phone = PhoneNumberField(region="BE")
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+
+
+class AppointmentCreateSerializer(serializers.Serializer):
+    digipunt = ScopedDigipuntField()
+    topic = TopicCodeField()
+    start = serializers.DateTimeField()
+    language = serializers.ChoiceField(choices=list(SPOKEN_LANGUAGES))
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+    citizen = CitizenInputSerializer()
+    notes = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    digipunt = serializers.PrimaryKeyRelatedField(read_only=True)
+    digipunt_name = serializers.CharField(source="digipunt.name", read_only=True)
+    topic = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    volunteer = serializers.PrimaryKeyRelatedField(read_only=True)
+    volunteer_first_name = serializers.CharField(source="volunteer.user.first_name", read_only=True)
+    citizen = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "code",
+            "status",
+            "start",
+            "end",
+            "digipunt",
+            "digipunt_name",
+            "topic",
+            "language",
+            "channel",
+            "volunteer",
+            "volunteer_first_name",
+            "citizen",
+            "notes",
+            "cancel_reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_citizen(self, appointment) -> dict:
+        citizen = appointment.citizen
+        return {"id": citizen.pk, "phone": str(citizen.phone), "name": citizen.name}
+
+
+class TransitionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -1,0 +1,246 @@
+"""Booking: the one function every channel (SMS, phone, counter, API) calls.
+
+Lock, check, write, in one transaction (pretix's way): the digipunt row is locked first, then
+the candidate volunteers in id order, so concurrent bookings queue instead of racing, and the
+lock order is the same everywhere (no deadlocks). Under the lock the slot is computed afresh from
+the appointments that consume it. On PostgreSQL an exclusion constraint still refuses overlapping
+appointments of one volunteer or citizen if anything above were wrong; SQLite serialises write
+transactions (BEGIN IMMEDIATE). A lost race is a SlotTaken (HTTP 409), never a 500.
+"""
+
+import datetime
+from collections import Counter
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appointments import reminders
+from appointments.models import Appointment, AppointmentEvent
+from appointments.slots import Slot, booking_window, free_slots, grid_starts
+from helpdesk.models import Citizen, Digipunt, Topic
+from helpdesk.opening import closed_reason, closures_between
+from volunteers.availability import local_zone
+from volunteers.models import Volunteer
+from volunteers.notify import ASSIGNED, notify_volunteer
+
+LOCK_TIMEOUT = "5s"
+ALTERNATIVES = 3
+
+
+class BookingError(Exception):
+    """The request itself is wrong (HTTP 400): the message says what, `field` says where."""
+
+    def __init__(self, message: str, field: str = "start"):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+class SlotTaken(Exception):
+    """The slot is (no longer) free (HTTP 409); `alternatives` are the next free slots."""
+
+    def __init__(self, message: str, alternatives: list[Slot] = ()):
+        super().__init__(message)
+        self.message, self.alternatives = message, list(alternatives)
+
+
+# Test seam: a pause between check and write shows the race when locking is off (see the
+# concurrency tests). Production never changes these.
+LOCKING = True
+after_check = None
+
+
+def check_start(digipunt: Digipunt, topic: Topic, start: datetime.datetime, now: datetime.datetime) -> None:
+    """Refuse a start that can never be a slot, with a message a person understands."""
+    if timezone.is_naive(start):
+        raise BookingError(_("Give the start with its time zone."))
+    zone = local_zone()
+    local = start.astimezone(zone)
+    earliest, last_day = booking_window(digipunt, now)
+    if start < now:
+        raise BookingError(_("This time is in the past."))
+    if start < earliest:
+        raise BookingError(
+            _("Book at least %(minutes)s minutes ahead.") % {"minutes": digipunt.lead_time_minutes}
+        )
+    if local.date() > last_day:
+        raise BookingError(
+            _("Appointments can be booked at most %(days)s days ahead.")
+            % {"days": digipunt.booking_horizon_days}
+        )
+    reason = closed_reason(local.date(), closures_between(digipunt, local.date(), local.date()))
+    if reason:
+        raise BookingError(_("The digipunt is closed that day (%(reason)s).") % {"reason": reason})
+    minutes = topic.default_duration_minutes
+    periods = [h for h in digipunt.opening_hours.all() if h.weekday == local.weekday()]
+    if not any(
+        any(s == local for s, _ in grid_starts(digipunt, local.date(), h.opens, h.closes, minutes))
+        for h in periods
+    ):
+        fits = any(
+            h.opens <= local.time() and (local + datetime.timedelta(minutes=minutes)).time() <= h.closes
+            for h in periods
+        )
+        if fits:
+            raise BookingError(
+                _("Appointments start every %(minutes)s minutes (for example 09:00, 09:%(second)02d).")
+                % {"minutes": digipunt.slot_minutes, "second": digipunt.slot_minutes % 60}
+            )
+        raise BookingError(_("Outside the opening hours of %(digipunt)s.") % {"digipunt": digipunt.name})
+
+
+def next_slots(*, digipunt, topic, language, after, now, citizen=None, limit=ALTERNATIVES) -> list[Slot]:
+    """The first free slots from `after` on, at this digipunt first, else elsewhere in its municipality."""
+    day = after.astimezone(local_zone()).date()
+    horizon = day + datetime.timedelta(days=digipunt.booking_horizon_days)
+    for scope in ({"digipunten": [digipunt]}, {"municipality": digipunt.municipality}):
+        found = [
+            slot
+            for slot in free_slots(
+                topic=topic,
+                language=language,
+                start_date=day,
+                end_date=horizon,
+                now=now,
+                citizen=citizen,
+                **scope,
+            )
+            if slot.start >= after
+        ]
+        if found:
+            return found[:limit]
+    return []
+
+
+def _lock(digipunt: Digipunt, volunteer_ids) -> None:
+    if not LOCKING:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    # On SQLite select_for_update is a no-op: there the IMMEDIATE write transaction is the lock.
+    list(Digipunt.objects.select_for_update().filter(pk=digipunt.pk).values_list("pk"))
+    list(Volunteer.objects.select_for_update().filter(pk__in=volunteer_ids).order_by("pk").values_list("pk"))
+
+
+def _pick_volunteer(slot: Slot, citizen: Citizen) -> int:
+    """The citizen's previous volunteer when free (a follow-up), else the least busy that day."""
+    candidates = set(slot.volunteer_ids)
+    previous = (
+        Appointment.objects.filter(
+            citizen=citizen, volunteer_id__in=candidates, status__in=Appointment.ACTIVE
+        )
+        .order_by("-start")
+        .values_list("volunteer_id", flat=True)
+        .first()
+    )
+    if previous is not None:
+        return previous
+    zone = local_zone()
+    day_start = datetime.datetime.combine(slot.start.astimezone(zone).date(), datetime.time.min, tzinfo=zone)
+    load = Counter(
+        Appointment.objects.filter(
+            volunteer_id__in=candidates,
+            status__in=Appointment.ACTIVE,
+            start__gte=day_start,
+            start__lt=day_start + datetime.timedelta(days=1),
+        ).values_list("volunteer_id", flat=True)
+    )
+    return min(candidates, key=lambda v: (load[v], v))
+
+
+def _slot_at(digipunt, topic, language, start, now, citizen) -> Slot | None:
+    day = start.astimezone(local_zone()).date()
+    for slot in free_slots(
+        topic=topic,
+        language=language,
+        start_date=day,
+        end_date=day,
+        now=now,
+        digipunten=[digipunt],
+        citizen=citizen,
+    ):
+        if slot.start == start:
+            return slot
+    return None
+
+
+def book(
+    *,
+    citizen: Citizen,
+    digipunt: Digipunt,
+    topic: Topic,
+    start: datetime.datetime,
+    language: str,
+    channel: str,
+    by=None,
+    notes: str = "",
+    now: datetime.datetime | None = None,
+    rescheduled_from: Appointment | None = None,
+    notify: bool = True,
+) -> Appointment:
+    """Book `citizen` at `start`; raise BookingError (400) or SlotTaken (409).
+
+    The volunteer is told by e-mail after commit (`notify=False` for demo data and reschedules,
+    which tell the volunteer themselves)."""
+    now = now or timezone.now()
+    if citizen.municipality_id != digipunt.municipality_id:
+        raise BookingError(_("This citizen belongs to another municipality."), field="citizen")
+    check_start(digipunt, topic, start, now)
+    try:
+        with transaction.atomic():
+            candidates = _slot_at(digipunt, topic, language, start, now, None)
+            _lock(digipunt, candidates.volunteer_ids if candidates else [])
+            # Under the lock, the truth: computed afresh from the committed appointments.
+            slot = _slot_at(digipunt, topic, language, start, now, citizen)
+            if slot is None:
+                raise SlotTaken(_taken_message(citizen, start, topic))
+            if after_check is not None:
+                after_check()
+            appointment = Appointment.objects.create(
+                digipunt=digipunt,
+                topic=topic,
+                citizen=citizen,
+                volunteer_id=_pick_volunteer(slot, citizen),
+                language=language,
+                channel=channel,
+                start=slot.start,
+                end=slot.end,
+                notes=notes,
+                booked_by=by if getattr(by, "is_authenticated", False) else None,
+                rescheduled_from=rescheduled_from,
+            )
+            AppointmentEvent.objects.create(
+                appointment=appointment, action="booked", at=now, by=appointment.booked_by, channel=channel
+            )
+            Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now)
+            reminders.schedule(appointment, now=now)
+            if notify and rescheduled_from is None:
+                notify_volunteer(
+                    appointment.volunteer, ASSIGNED, start=appointment.start, digipunt=digipunt, topic=topic
+                )
+    except (IntegrityError, OperationalError) as error:
+        # The database constraint or the lock timeout had the last word: someone was faster.
+        if isinstance(error, OperationalError) and "lock" not in str(error).lower():
+            raise
+        raise SlotTaken(
+            _("This time was just taken."),
+            next_slots(
+                digipunt=digipunt, topic=topic, language=language, after=start, now=now, citizen=citizen
+            ),
+        ) from error
+    except SlotTaken as taken:
+        taken.alternatives = next_slots(
+            digipunt=digipunt, topic=topic, language=language, after=start, now=now, citizen=citizen
+        )
+        raise
+    return appointment
+
+
+def _taken_message(citizen: Citizen, start: datetime.datetime, topic: Topic) -> str:
+    end = start + datetime.timedelta(minutes=topic.default_duration_minutes)
+    if Appointment.objects.filter(
+        citizen=citizen, status__in=Appointment.ACTIVE, start__lt=end, end__gt=start
+    ).exists():
+        return _("This citizen already has an appointment at that time.")
+    return _("This time is no longer free.")

@@ -1,0 +1,134 @@
+"""What can happen to an appointment after it is booked, and who did it when.
+
+booked → checked_in → completed; booked → no_show; booked → cancelled. Anything else is refused
+(HTTP 409). Reschedule = cancel + book in one transaction, keeping the old one as history.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appointments import booking, reminders, waitlist
+from appointments.models import Appointment, AppointmentEvent
+from volunteers.notify import ASSIGNED, CANCELLED, MOVED, notify_volunteer
+
+Status = Appointment.Status
+ALLOWED = {
+    Status.BOOKED: {Status.CHECKED_IN, Status.NO_SHOW, Status.CANCELLED},
+    Status.CHECKED_IN: {Status.COMPLETED},
+}
+ACTIONS = {
+    Status.CHECKED_IN: "checked_in",
+    Status.COMPLETED: "completed",
+    Status.NO_SHOW: "no_show",
+    Status.CANCELLED: "cancelled",
+}
+
+
+class InvalidTransition(Exception):
+    """HTTP 409: e.g. completing an appointment that was cancelled."""
+
+    def __init__(self, appointment: Appointment, to: str):
+        self.message = _("An appointment that is “%(current)s” cannot become “%(target)s”.") % {
+            "current": appointment.get_status_display(),
+            "target": Status(to).label,
+        }
+        super().__init__(self.message)
+
+
+def change_status(
+    appointment: Appointment,
+    to: str,
+    *,
+    by=None,
+    reason: str = "",
+    channel: str = "",
+    now: datetime.datetime | None = None,
+    notify: bool = True,
+) -> Appointment:
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = (
+            Appointment.objects.select_for_update().select_related("volunteer__user").get(pk=appointment.pk)
+        )
+        if to not in ALLOWED.get(current.status, set()):
+            raise InvalidTransition(current, to)
+        current.status = to
+        current.sequence += 1
+        if to == Status.CHECKED_IN:
+            current.checked_in_at = now
+        elif to == Status.COMPLETED:
+            current.completed_at = now
+        elif to == Status.CANCELLED:
+            current.cancelled_at = now
+            current.cancel_reason = reason[:200]
+        current.save()
+        actor = by if getattr(by, "is_authenticated", False) else None
+        AppointmentEvent.objects.create(
+            appointment=current, action=ACTIONS[to], at=now, by=actor, channel=channel, note=reason[:200]
+        )
+        if to == Status.CANCELLED:
+            reminders.cancel(current)
+            if notify:
+                notify_volunteer(
+                    current.volunteer,
+                    CANCELLED,
+                    start=current.start,
+                    digipunt=current.digipunt,
+                    topic=current.topic,
+                )
+            waitlist.offer_freed_slot(current, now=now)
+    return current
+
+
+def cancel(appointment, *, by=None, reason="", channel="", now=None, notify=True) -> Appointment:
+    return change_status(
+        appointment, Status.CANCELLED, by=by, reason=reason, channel=channel, now=now, notify=notify
+    )
+
+
+def reschedule(
+    appointment: Appointment, *, start: datetime.datetime, digipunt=None, by=None, channel="", now=None
+) -> Appointment:
+    """Move an appointment: the old one is cancelled ("rescheduled") and a new one booked, both or
+    neither. The volunteer hears "moved" when they keep it, else cancelled + assigned."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = change_status(
+            appointment,
+            Status.CANCELLED,
+            by=by,
+            reason=_("Rescheduled"),
+            channel=channel,
+            now=now,
+            notify=False,
+        )
+        new = booking.book(
+            citizen=old.citizen,
+            digipunt=digipunt or old.digipunt,
+            topic=old.topic,
+            start=start,
+            language=old.language,
+            channel=old.channel,
+            by=by,
+            notes=old.notes,
+            now=now,
+            rescheduled_from=old,
+        )
+        if new.volunteer_id == old.volunteer_id:
+            notify_volunteer(
+                new.volunteer,
+                MOVED,
+                start=new.start,
+                digipunt=new.digipunt,
+                topic=new.topic,
+                previous_start=old.start,
+            )
+        else:
+            notify_volunteer(
+                old.volunteer, CANCELLED, start=old.start, digipunt=old.digipunt, topic=old.topic
+            )
+            notify_volunteer(new.volunteer, ASSIGNED, start=new.start, digipunt=new.digipunt, topic=new.topic)
+    return new

@@ -1,0 +1,70 @@
+"""The waitlist: citizens for whom nothing fitted. A freed slot goes to the first in line.
+
+Offering is a staff task for now (the counter view lists offers to phone); the SMS issue will text
+the offer too. Waiting entries count as unmet demand in the statistics.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from appointments.models import Appointment, WaitlistEntry
+from appointments.slots import free_slots
+
+MAX_ENTRIES_TRIED = 20
+
+
+def add(*, citizen, topic, language, channel, digipunt=None) -> WaitlistEntry:
+    """Put the citizen in line (once per topic); returns the existing entry when already there."""
+    try:
+        with transaction.atomic():
+            return WaitlistEntry.objects.create(
+                municipality_id=citizen.municipality_id,
+                citizen=citizen,
+                topic=topic,
+                language=language,
+                channel=channel,
+                digipunt=digipunt,
+            )
+    except IntegrityError:
+        return WaitlistEntry.objects.get(
+            citizen=citizen,
+            topic=topic,
+            status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+        )
+
+
+def offer_freed_slot(
+    appointment: Appointment, *, now: datetime.datetime | None = None
+) -> WaitlistEntry | None:
+    """After a cancellation: offer the freed time to the first waiting citizen it suits."""
+    now = now or timezone.now()
+    digipunt = appointment.digipunt
+    waiting = (
+        WaitlistEntry.objects.filter(
+            municipality_id=digipunt.municipality_id, status=WaitlistEntry.Status.WAITING
+        )
+        .filter(Q(digipunt__isnull=True) | Q(digipunt=digipunt))
+        .select_related("topic", "citizen")
+    )
+    day = timezone.localtime(appointment.start).date()
+    for entry in waiting[:MAX_ENTRIES_TRIED]:
+        slots = free_slots(
+            topic=entry.topic,
+            language=entry.language,
+            start_date=day,
+            end_date=day,
+            now=now,
+            digipunten=[digipunt],
+            citizen=entry.citizen,
+        )
+        fitting = [s for s in slots if s.start < appointment.end and appointment.start < s.end]
+        if fitting:
+            entry.status = WaitlistEntry.Status.OFFERED
+            entry.offered_start = fitting[0].start
+            entry.offered_digipunt = digipunt
+            entry.save(update_fields=["status", "offered_start", "offered_digipunt", "updated_at"])
+            return entry
+    return None
