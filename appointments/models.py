@@ -1,5 +1,6 @@
 """Appointments, their history, the waitlist and the walk-in queue."""
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -189,3 +190,50 @@ class WaitlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.citizen}: {self.topic}"
+
+
+class WalkIn(models.Model):
+    """A ticket in the counter queue: someone who came without an appointment."""
+
+    municipality_path = "digipunt__municipality"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        CALLED = "called", _("Being helped")
+        SERVED = "served", _("Helped")
+        LEFT = "left", _("Left without help")
+
+    digipunt = models.ForeignKey(Digipunt, on_delete=models.PROTECT, related_name="walk_ins")
+    day = models.DateField(_("day"))
+    number = models.PositiveSmallIntegerField(_("ticket number"))
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    name = models.CharField(_("first name"), max_length=60, blank=True)
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.SET_NULL, null=True, blank=True, related_name="walk_ins"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    arrived_at = models.DateTimeField()
+    called_at = models.DateTimeField(null=True, blank=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("walk-in")
+        verbose_name_plural = _("walk-ins")
+        ordering = ["day", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["digipunt", "day", "number"], name="walk_in_unique_ticket"),
+            models.CheckConstraint(
+                condition=Q(status__in=["waiting", "called", "served", "left"]), name="walk_in_status_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.day:%d/%m})"
+
+    @property
+    def waited(self) -> datetime.timedelta | None:
+        return (self.called_at - self.arrived_at) if self.called_at else None

@@ -14,6 +14,8 @@ def navigation(request):
         links.append(("schedule", reverse("volunteers:schedule"), _("My schedule")))
         links.append(("my-availability", reverse("volunteers:my-availability"), _("My availability")))
     if access.is_office_member(user):
+        links.append(("counter", reverse("appointments:counter"), _("Counter")))
+        links.append(("book", reverse("appointments:book"), _("Book for a caller")))
         links.append(("list", reverse("volunteers:list"), _("Volunteers")))
     if access.can_use_admin(user):
         links.append(("admin", reverse("admin:index"), _("Configuration")))

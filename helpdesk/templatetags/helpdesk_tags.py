@@ -9,3 +9,8 @@ register = template.Library()
 def language_names(codes) -> str:
     """["nl", "fr"] → "Dutch, French" in the active language (codes mean little when read aloud)."""
     return ", ".join(str(SPOKEN_LANGUAGES.get(code, code)) for code in codes or [])
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

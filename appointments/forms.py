@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from helpdesk.languages import SPOKEN_LANGUAGES
+from helpdesk.models import Topic
+
+
+class TopicChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class CallerForm(forms.Form):
+    phone = PhoneNumberField(
+        region="BE",
+        label=_("Phone number of the caller"),
+        help_text=_("Any notation: 0470 12 34 56, +32 470 12 34 56, 0032 470 ..."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    name = forms.CharField(label=_("Name (optional)"), max_length=100, required=False)
+
+
+class NeedForm(forms.Form):
+    topic = TopicChoiceField(queryset=Topic.objects.none(), label=_("What do they need help with?"))
+    language = forms.ChoiceField(choices=list(SPOKEN_LANGUAGES.items()), label=_("Language"))
+    digipunt = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Place"), empty_label=_("Any place")
+    )
+
+    def __init__(self, *args, topics, digipunten, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics
+        self.fields["digipunt"].queryset = digipunten
+
+
+class WalkInForm(forms.Form):
+    topic = TopicChoiceField(queryset=Topic.objects.none(), label=_("Topic"))
+    language = forms.ChoiceField(choices=list(SPOKEN_LANGUAGES.items()), label=_("Language"))
+    name = forms.CharField(label=_("First name (optional)"), max_length=60, required=False)
+
+    def __init__(self, *args, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics

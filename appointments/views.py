@@ -1,0 +1,276 @@
+"""The counter: the day view, booking for a caller in three screens, the slip, walk-ins.
+
+Thin views: every change goes through booking.book, lifecycle.* or walk_ins.*.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from phonenumber_field.phonenumber import to_python
+
+from appointments import lifecycle, waitlist, walk_ins
+from appointments.booking import BookingError, SlotTaken, book
+from appointments.forms import CallerForm, NeedForm, WalkInForm
+from appointments.models import Appointment, Channel, WaitlistEntry, WalkIn
+from appointments.slots import free_slots
+from helpdesk import access
+from helpdesk.languages import current_language
+from helpdesk.models import Citizen, Topic
+
+SLOTS_OFFERED = 6
+ACTIONS = {
+    "check-in": Appointment.Status.CHECKED_IN,
+    "complete": Appointment.Status.COMPLETED,
+    "no-show": Appointment.Status.NO_SHOW,
+    "cancel": Appointment.Status.CANCELLED,
+}
+
+
+def _office(request):
+    if not access.is_office_member(request.user):
+        raise PermissionDenied
+
+
+def _places(request):
+    return access.digipunten_for(request.user).filter(is_active=True).order_by("name")
+
+
+def _topics(request):
+    return access.scope(Topic.objects.filter(is_active=True), request.user)
+
+
+def _appointments(request):
+    return access.scope(Appointment.objects.all(), request.user, access.OFFICE_ROLES).filter(
+        digipunt__in=_places(request)
+    )
+
+
+@login_required
+def counter(request):
+    """Today's appointments and walk-ins at one digipunt, with the actions of the day."""
+    _office(request)
+    places = list(_places(request))
+    if not places:
+        raise Http404
+    chosen = next((p for p in places if str(p.pk) == request.GET.get("digipunt")), places[0])
+    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    appointments = (
+        _appointments(request)
+        .filter(digipunt=chosen, start__gte=start, start__lt=start + datetime.timedelta(days=1))
+        .select_related("topic", "citizen", "volunteer__user")
+        .order_by("start")
+    )
+    tickets = walk_ins.queue(chosen, day)
+    found, searched = [], request.GET.get("phone", "").strip()
+    if searched:
+        number = to_python(searched, region="BE")
+        if number and number.is_valid():
+            found = list(
+                _appointments(request)
+                .filter(citizen__phone=number.as_e164, start__gte=timezone.now() - datetime.timedelta(days=1))
+                .select_related("topic", "digipunt")
+                .order_by("start")
+            )
+        else:
+            messages.error(request, _("“%(phone)s” is not a valid phone number.") % {"phone": searched})
+    offers = access.scope(
+        WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED, offered_digipunt=chosen),
+        request.user,
+        access.OFFICE_ROLES,
+    ).select_related("citizen", "topic")
+    return render(
+        request,
+        "appointments/counter.html",
+        {
+            "places": places,
+            "chosen": chosen,
+            "day": day,
+            "appointments": appointments,
+            "tickets": tickets,
+            "waits": walk_ins.estimated_waits(tickets, chosen.desks),
+            "walk_in_form": WalkInForm(topics=_topics(request), initial={"language": current_language()}),
+            "searched": searched,
+            "found": found,
+            "offers": offers,
+        },
+    )
+
+
+def _back_to_counter(appointment_or_ticket) -> str:
+    return f"{reverse('appointments:counter')}?digipunt={appointment_or_ticket.digipunt_id}"
+
+
+@login_required
+@require_POST
+def appointment_action(request, pk, action):
+    _office(request)
+    if action not in ACTIONS:
+        raise Http404
+    appointment = get_object_or_404(_appointments(request), pk=pk)
+    try:
+        appointment = lifecycle.change_status(
+            appointment,
+            ACTIONS[action],
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+            channel="counter",
+        )
+    except lifecycle.InvalidTransition as error:
+        if request.htmx:
+            return render(
+                request,
+                "appointments/_appointment_row.html",
+                {"appointment": appointment, "error": error.message},
+            )
+        messages.error(request, error.message)
+    if request.htmx:
+        return render(request, "appointments/_appointment_row.html", {"appointment": appointment})
+    return redirect(_back_to_counter(appointment))
+
+
+@login_required
+@require_POST
+def walk_in_add(request):
+    _office(request)
+    place = get_object_or_404(_places(request), pk=request.POST.get("digipunt"))
+    form = WalkInForm(request.POST, topics=_topics(request))
+    if form.is_valid():
+        ticket = walk_ins.register(
+            digipunt=place,
+            topic=form.cleaned_data["topic"],
+            language=form.cleaned_data["language"],
+            name=form.cleaned_data["name"],
+        )
+        messages.success(
+            request, _("Ticket %(number)s for %(topic)s.") % {"number": ticket.number, "topic": ticket.topic}
+        )
+    else:
+        messages.error(request, _("Choose a topic and a language for the walk-in."))
+    return redirect(f"{reverse('appointments:counter')}?digipunt={place.pk}")
+
+
+@login_required
+@require_POST
+def walk_in_action(request, pk, action):
+    _office(request)
+    ticket = get_object_or_404(WalkIn.objects.filter(digipunt__in=_places(request)), pk=pk)
+    if action == "call":
+        walk_ins.call(ticket, by=request.user)
+    elif action in ("served", "left"):
+        walk_ins.finish(ticket, served=action == "served")
+    else:
+        raise Http404
+    return redirect(_back_to_counter(ticket))
+
+
+# Booking for a caller: phone → need → slot ---------------------------------------------------
+
+
+@login_required
+def book_caller(request):
+    """Screen 1: who is calling."""
+    _office(request)
+    places = list(_places(request))
+    form = CallerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and places:
+        municipality_id = places[0].municipality_id
+        citizen, created = Citizen.objects.get_or_create(
+            municipality_id=municipality_id,
+            phone=form.cleaned_data["phone"].as_e164,
+            defaults={"name": form.cleaned_data["name"], "language": current_language()},
+        )
+        if not created and form.cleaned_data["name"] and not citizen.name:
+            citizen.name = form.cleaned_data["name"]
+            citizen.save(update_fields=["name"])
+        return redirect("appointments:book-need", citizen_pk=citizen.pk)
+    return render(request, "appointments/book_caller.html", {"form": form, "step": 1})
+
+
+def _citizen(request, pk) -> Citizen:
+    return get_object_or_404(access.scope(Citizen.objects.all(), request.user, access.OFFICE_ROLES), pk=pk)
+
+
+@login_required
+def book_need(request, citizen_pk):
+    """Screen 2: topic, language and (when it matters) the place."""
+    _office(request)
+    citizen = _citizen(request, citizen_pk)
+    form = NeedForm(
+        request.GET or None,
+        topics=_topics(request),
+        digipunten=_places(request),
+        initial={"language": citizen.language},
+    )
+    if request.GET and form.is_valid():
+        query = {"topic": form.cleaned_data["topic"].code, "language": form.cleaned_data["language"]}
+        if form.cleaned_data["digipunt"]:
+            query["digipunt"] = form.cleaned_data["digipunt"].pk
+        params = "&".join(f"{k}={v}" for k, v in query.items())
+        return redirect(f"{reverse('appointments:book-slot', args=[citizen.pk])}?{params}")
+    return render(request, "appointments/book_need.html", {"form": form, "citizen": citizen, "step": 2})
+
+
+@login_required
+def book_slot(request, citizen_pk):
+    """Screen 3: pick one of the offered slots and confirm (or put the caller on the waitlist)."""
+    _office(request)
+    citizen = _citizen(request, citizen_pk)
+    topic = get_object_or_404(_topics(request), code=request.GET.get("topic", ""))
+    language = request.GET.get("language", citizen.language)
+    places = _places(request)
+    if request.GET.get("digipunt"):
+        places = places.filter(pk=request.GET["digipunt"])
+    now = timezone.now()
+    if request.method == "POST":
+        if "waitlist" in request.POST:
+            waitlist.add(citizen=citizen, topic=topic, language=language, channel=Channel.PHONE)
+            messages.success(
+                request, _("%(name)s is on the waitlist for %(topic)s.") % {"name": citizen, "topic": topic}
+            )
+            return redirect("appointments:counter")
+        digipunt_id, _sep, start_text = request.POST.get("slot", "").partition("|")
+        place = places.filter(pk=digipunt_id).first()
+        start = parse_datetime(start_text)
+        if place is None or start is None:
+            messages.error(request, _("Choose one of the times."))
+        else:
+            try:
+                appointment = book(
+                    citizen=citizen, digipunt=place, topic=topic, start=start, language=language,
+                    channel=Channel.PHONE, by=request.user, notes=request.POST.get("notes", "")[:500],
+                )  # fmt: skip
+            except (BookingError, SlotTaken) as error:
+                messages.error(request, error.message)
+            else:
+                return redirect("appointments:slip", pk=appointment.pk)
+    today = timezone.localdate()
+    slots = free_slots(
+        topic=topic, language=language, start_date=today, end_date=today + datetime.timedelta(days=60),
+        now=now, digipunten=places, citizen=citizen,
+    )[:SLOTS_OFFERED]  # fmt: skip
+    return render(
+        request,
+        "appointments/book_slot.html",
+        {"citizen": citizen, "topic": topic, "language": language, "slots": slots, "step": 3},
+    )
+
+
+@login_required
+def slip(request, pk):
+    """A printable confirmation to hand or read to the citizen."""
+    _office(request)
+    appointment = get_object_or_404(
+        _appointments(request).select_related("digipunt", "topic", "citizen"), pk=pk
+    )
+    return render(request, "appointments/slip.html", {"appointment": appointment})

@@ -1,0 +1,78 @@
+"""The walk-in queue at the counter: a ticket, a place in line, an estimated wait."""
+
+import datetime
+import statistics
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from appointments.models import WalkIn
+
+# Until today's queue has served a few people, a visit is assumed to take this long.
+DEFAULT_VISIT_MINUTES = 20
+
+
+@transaction.atomic
+def register(*, digipunt, topic, language, name="", citizen=None, now=None) -> WalkIn:
+    """A new ticket with the next number of the day at this digipunt."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    for _attempt in range(5):
+        number = (WalkIn.objects.filter(digipunt=digipunt, day=day).aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                return WalkIn.objects.create(
+                    digipunt=digipunt, day=day, number=number, topic=topic, language=language,
+                    name=name[:60], citizen=citizen, arrived_at=now,
+                )  # fmt: skip
+        except IntegrityError:
+            continue  # someone took that number a moment ago
+    raise RuntimeError("Could not number the walk-in ticket")
+
+
+def call(ticket: WalkIn, *, by=None, now=None) -> WalkIn:
+    return _move(ticket, WalkIn.Status.CALLED, by=by, now=now)
+
+
+def finish(ticket: WalkIn, *, served: bool, now=None) -> WalkIn:
+    return _move(ticket, WalkIn.Status.SERVED if served else WalkIn.Status.LEFT, now=now)
+
+
+ALLOWED = {
+    WalkIn.Status.WAITING: {WalkIn.Status.CALLED, WalkIn.Status.LEFT},
+    WalkIn.Status.CALLED: {WalkIn.Status.SERVED, WalkIn.Status.LEFT},
+}
+
+
+def _move(ticket, to, *, by=None, now=None) -> WalkIn:
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = WalkIn.objects.select_for_update().get(pk=ticket.pk)
+        if to not in ALLOWED.get(current.status, set()):
+            return current
+        current.status = to
+        if to == WalkIn.Status.CALLED:
+            current.called_at = now
+            current.called_by = by if getattr(by, "is_authenticated", False) else None
+        else:
+            current.finished_at = now
+        current.save()
+    return current
+
+
+def queue(digipunt, day: datetime.date) -> list[WalkIn]:
+    return list(WalkIn.objects.filter(digipunt=digipunt, day=day).select_related("topic").order_by("number"))
+
+
+def estimated_waits(tickets: list[WalkIn], desks: int) -> dict[int, int]:
+    """Minutes each waiting ticket may still wait: its place in line times a typical visit,
+    shared over the desks. The typical visit is today's median once three people were helped."""
+    visits = [
+        (t.finished_at - t.called_at).total_seconds() / 60
+        for t in tickets
+        if t.status == WalkIn.Status.SERVED and t.called_at and t.finished_at
+    ]
+    typical = statistics.median(visits) if len(visits) >= 3 else DEFAULT_VISIT_MINUTES
+    waiting = [t for t in tickets if t.status == WalkIn.Status.WAITING]
+    return {t.pk: round(position * typical / max(desks, 1)) for position, t in enumerate(waiting)}
