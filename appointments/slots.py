@@ -145,14 +145,16 @@ def free_slots(
     )
     if exclude_appointment is not None:
         booked = booked.exclude(pk=exclude_appointment.pk)
-    at_desk, of_volunteer, of_citizen = defaultdict(list), defaultdict(list), []
+    # Indexed by local day, so each candidate start only looks at that day's appointments.
+    at_desk, of_volunteer, of_citizen = defaultdict(list), defaultdict(list), defaultdict(list)
     for digipunt_id, volunteer_id, citizen_id, start, end in booked.values_list(
         "digipunt_id", "volunteer_id", "citizen_id", "start", "end"
     ):
-        at_desk[digipunt_id].append((start, end))
-        of_volunteer[volunteer_id].append((start, end))
+        day = start.astimezone(zone).date()
+        at_desk[(digipunt_id, day)].append((start, end))
+        of_volunteer[(volunteer_id, day)].append((start, end))
         if citizen is not None and citizen_id == citizen.pk:
-            of_citizen.append((start, end))
+            of_citizen[day].append((start, end))
 
     result = []
     day = start_date
@@ -162,20 +164,21 @@ def free_slots(
             if day > last_day or closed_reason(day, closures[place.pk]):
                 continue
             here = [v for v, served in volunteers.items() if place.pk in served]
+            desk_today, citizen_today = at_desk[(place.pk, day)], of_citizen[day]
             for hours in place.opening_hours.all():
                 if hours.weekday != day.weekday():
                     continue
                 for start, end in grid_starts(place, day, hours.opens, hours.closes, minutes):
                     if start < earliest:
                         continue
-                    desks_busy = sum(1 for s, e in at_desk[place.pk] if s < end and start < e)
-                    if desks_busy >= place.desks or _overlaps(start, end, of_citizen):
+                    desks_busy = sum(1 for s, e in desk_today if s < end and start < e)
+                    if desks_busy >= place.desks or _overlaps(start, end, citizen_today):
                         continue
                     free = tuple(
                         v
                         for v in here
                         if any(s <= start and end <= e for s, e in duty[(v, place.pk, day)])
-                        and not _overlaps(start, end, of_volunteer[v])
+                        and not _overlaps(start, end, of_volunteer[(v, day)])
                     )
                     if free:
                         result.append(Slot(start=start, end=end, digipunt=place, volunteer_ids=free))
