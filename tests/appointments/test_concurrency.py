@@ -27,7 +27,7 @@ START = datetime.datetime(2026, 11, 30, 9, tzinfo=zoneinfo.ZoneInfo("Europe/Brus
 
 
 @pytest.fixture
-def crowded_slot():
+def crowded_slot(taxonomy):
     """One desk, three volunteers on duty, fifty citizens."""
     municipality = MunicipalityFactory(name="Racedorp", sms_number="+32460999999")
     digipunt = DigipuntFactory(municipality=municipality, desks=1)

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def counter_setup():
+def counter_setup(taxonomy):
     municipality = MunicipalityFactory(name="Demodorp", sms_number="+32460200000", phone="+3250123456")
     digipunt = DigipuntFactory(municipality=municipality, name="Bibliotheek Demodorp", lead_time_minutes=0)
     bookable_volunteer(municipality, [digipunt], topics=["taxes"], username="vera")

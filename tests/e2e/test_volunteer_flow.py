@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def demodorp():
+def demodorp(taxonomy):
     municipality = MunicipalityFactory(name="Demodorp", sms_number="+32460200000")
     DigipuntFactory(municipality=municipality, name="Bibliotheek Demodorp")
     member(Role.STAFF, municipality, "staff_a")
