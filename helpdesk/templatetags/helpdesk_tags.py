@@ -7,7 +7,10 @@ register = template.Library()
 
 @register.filter
 def language_names(codes) -> str:
-    """["nl", "fr"] → "Dutch, French" in the active language (codes mean little when read aloud)."""
+    """["nl", "fr"] → "Dutch, French" in the active language (codes mean little when read aloud).
+    A single code works too."""
+    if isinstance(codes, str):
+        codes = [codes]
     return ", ".join(str(SPOKEN_LANGUAGES.get(code, code)) for code in codes or [])
 
 

@@ -200,3 +200,14 @@ def test_admin_refuses_overlapping_opening_hours_in_one_form(web, coordinator_a,
     data[f"{prefix}-1-opens"] = "13:00"
     assert web(coordinator_a).post("/admin/helpdesk/digipunt/add/", data).status_code == 302
     assert Digipunt.objects.get(name="Nieuw").opening_hours.count() == 2
+
+
+def test_language_names_filter_takes_lists_and_single_codes():
+    from django.utils import translation
+
+    from helpdesk.templatetags.helpdesk_tags import language_names
+
+    with translation.override("en"):
+        assert language_names(["nl", "fr"]) == "Dutch, French"
+        assert language_names("nl") == "Dutch"
+        assert language_names(None) == ""
