@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments import reminders
-from appointments.models import Appointment, AppointmentEvent
+from appointments.models import Appointment, AppointmentEvent, WaitlistEntry
 from appointments.slots import Slot, booking_window, free_slots, grid_starts
 from helpdesk.models import Citizen, Digipunt, Topic
 from helpdesk.opening import closed_reason, closures_between
@@ -55,7 +55,11 @@ def check_start(digipunt: Digipunt, topic: Topic, start: datetime.datetime, now:
     if timezone.is_naive(start):
         raise BookingError(_("Give the start with its time zone."))
     zone = local_zone()
-    local = start.astimezone(zone)
+    try:
+        local = start.astimezone(zone)
+        local + datetime.timedelta(days=400)  # far-off dates overflow here, not later
+    except OverflowError as error:
+        raise BookingError(_("This time is not valid.")) from error
     earliest, last_day = booking_window(digipunt, now)
     if start < now:
         raise BookingError(_("This time is in the past."))
@@ -82,9 +86,12 @@ def check_start(digipunt: Digipunt, topic: Topic, start: datetime.datetime, now:
             for h in periods
         )
         if fits:
+            second = (
+                datetime.datetime(2000, 1, 1, 9) + datetime.timedelta(minutes=digipunt.slot_minutes)
+            ).time()
             raise BookingError(
-                _("Appointments start every %(minutes)s minutes (for example 09:00, 09:%(second)02d).")
-                % {"minutes": digipunt.slot_minutes, "second": digipunt.slot_minutes % 60}
+                _("Appointments start every %(minutes)s minutes (for example 09:00, %(second)s).")
+                % {"minutes": digipunt.slot_minutes, "second": second.strftime("%H:%M")}
             )
         raise BookingError(_("Outside the opening hours of %(digipunt)s.") % {"digipunt": digipunt.name})
 
@@ -112,15 +119,25 @@ def next_slots(*, digipunt, topic, language, after, now, citizen=None, limit=ALT
     return []
 
 
-def _lock(digipunt: Digipunt, volunteer_ids) -> None:
-    if not LOCKING:
-        return
+def set_lock_timeout() -> None:
+    """Inside a transaction on PostgreSQL: wait at most LOCK_TIMEOUT for a row lock."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-    # On SQLite select_for_update is a no-op: there the IMMEDIATE write transaction is the lock.
-    list(Digipunt.objects.select_for_update().filter(pk=digipunt.pk).values_list("pk"))
-    list(Volunteer.objects.select_for_update().filter(pk__in=volunteer_ids).order_by("pk").values_list("pk"))
+
+
+def lock_digipunt(digipunt: Digipunt) -> None:
+    """The first lock of every booking at this digipunt (on SQLite the IMMEDIATE write
+    transaction is the lock and select_for_update is a no-op)."""
+    if LOCKING:
+        set_lock_timeout()
+        list(Digipunt.objects.select_for_update().filter(pk=digipunt.pk).values_list("pk"))
+
+
+def lock_rows(model, ids) -> None:
+    """Lock rows in id order, always the same order, so two bookings never wait on each other."""
+    if LOCKING and ids:
+        list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
 def _pick_volunteer(slot: Slot, citizen: Citizen) -> int:
@@ -190,11 +207,16 @@ def book(
     try:
         with transaction.atomic():
             candidates = _slot_at(digipunt, topic, language, start, now, None)
-            _lock(digipunt, candidates.volunteer_ids if candidates else [])
+            lock_digipunt(digipunt)
+            locked = sorted(candidates.volunteer_ids) if candidates else []
+            lock_rows(Volunteer, locked)
+            lock_rows(Citizen, [citizen.pk])
             # Under the lock, the truth: computed afresh from the committed appointments.
             slot = _slot_at(digipunt, topic, language, start, now, citizen)
             if slot is None:
                 raise SlotTaken(_taken_message(citizen, start, topic))
+            # A volunteer freed in the meantime is locked too before being chosen.
+            lock_rows(Volunteer, sorted(set(slot.volunteer_ids) - set(locked)))
             if after_check is not None:
                 after_check()
             appointment = Appointment.objects.create(
@@ -214,6 +236,12 @@ def book(
                 appointment=appointment, action="booked", at=now, by=appointment.booked_by, channel=channel
             )
             Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now)
+            # Booked now: any waitlist entry for this need is served.
+            WaitlistEntry.objects.filter(
+                citizen=citizen,
+                topic=topic,
+                status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+            ).update(status=WaitlistEntry.Status.BOOKED)
             reminders.schedule(appointment, now=now)
             if notify and rescheduled_from is None:
                 notify_volunteer(

@@ -19,6 +19,20 @@ class CallerForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
     name = forms.CharField(label=_("Name (optional)"), max_length=100, required=False)
+    municipality = forms.ModelChoiceField(queryset=None, label=_("Municipality"))
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        field.queryset = municipalities
+        # Most staff work for one municipality: then there is nothing to ask.
+        self.only_municipality = municipalities[0] if len(municipalities) == 1 else None
+        if self.only_municipality is not None:
+            field.required = False
+            field.widget = forms.HiddenInput()
+
+    def clean_municipality(self):
+        return self.cleaned_data.get("municipality") or self.only_municipality
 
 
 class NeedForm(forms.Form):

@@ -27,15 +27,28 @@ ACTIONS = {
 }
 
 
+# Check-in opens this long before the start; "did not come" only once the start has passed.
+CHECK_IN_EARLY = datetime.timedelta(hours=1)
+
+
 class InvalidTransition(Exception):
     """HTTP 409: e.g. completing an appointment that was cancelled."""
 
-    def __init__(self, appointment: Appointment, to: str):
-        self.message = _("An appointment that is “%(current)s” cannot become “%(target)s”.") % {
+    def __init__(self, appointment: Appointment, to: str, message: str = ""):
+        self.message = message or _("An appointment that is “%(current)s” cannot become “%(target)s”.") % {
             "current": appointment.get_status_display(),
             "target": Status(to).label,
         }
         super().__init__(self.message)
+
+
+def _check_time(appointment: Appointment, to: str, now: datetime.datetime) -> None:
+    if to == Status.CHECKED_IN and now < appointment.start - CHECK_IN_EARLY:
+        raise InvalidTransition(appointment, to, _("Check-in opens an hour before the appointment."))
+    if to == Status.NO_SHOW and now < appointment.start:
+        raise InvalidTransition(
+            appointment, to, _("An appointment can be marked as missed once it has started.")
+        )
 
 
 def change_status(
@@ -47,14 +60,22 @@ def change_status(
     channel: str = "",
     now: datetime.datetime | None = None,
     notify: bool = True,
+    offer_to_waitlist: bool = True,
 ) -> Appointment:
     now = now or timezone.now()
     with transaction.atomic():
+        booking.set_lock_timeout()
+        # Lock the appointment row only (not the joined volunteer and user rows): the booking
+        # function locks digipunt then volunteers, and the two must never wait on each other.
         current = (
-            Appointment.objects.select_for_update().select_related("volunteer__user").get(pk=appointment.pk)
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("volunteer__user", "digipunt", "topic")
+            .get(pk=appointment.pk)
         )
         if to not in ALLOWED.get(current.status, set()):
             raise InvalidTransition(current, to)
+        _check_time(current, to, now)
+        was_booked = current.status == Status.BOOKED
         current.status = to
         current.sequence += 1
         if to == Status.CHECKED_IN:
@@ -69,16 +90,17 @@ def change_status(
         AppointmentEvent.objects.create(
             appointment=current, action=ACTIONS[to], at=now, by=actor, channel=channel, note=reason[:200]
         )
-        if to == Status.CANCELLED:
+        if was_booked:
             reminders.cancel(current)
-            if notify:
-                notify_volunteer(
-                    current.volunteer,
-                    CANCELLED,
-                    start=current.start,
-                    digipunt=current.digipunt,
-                    topic=current.topic,
-                )
+        if to in (Status.CANCELLED, Status.NO_SHOW) and notify:
+            notify_volunteer(
+                current.volunteer,
+                CANCELLED,
+                start=current.start,
+                digipunt=current.digipunt,
+                topic=current.topic,
+            )
+        if to == Status.CANCELLED and offer_to_waitlist:
             waitlist.offer_freed_slot(current, now=now)
     return current
 
@@ -96,6 +118,8 @@ def reschedule(
     neither. The volunteer hears "moved" when they keep it, else cancelled + assigned."""
     now = now or timezone.now()
     with transaction.atomic():
+        # Same lock order as a booking: the target digipunt first, then the appointment.
+        booking.lock_digipunt(digipunt or appointment.digipunt)
         old = change_status(
             appointment,
             Status.CANCELLED,
@@ -104,6 +128,7 @@ def reschedule(
             channel=channel,
             now=now,
             notify=False,
+            offer_to_waitlist=False,
         )
         new = booking.book(
             citizen=old.citizen,
@@ -131,4 +156,6 @@ def reschedule(
                 old.volunteer, CANCELLED, start=old.start, digipunt=old.digipunt, topic=old.topic
             )
             notify_volunteer(new.volunteer, ASSIGNED, start=new.start, digipunt=new.digipunt, topic=new.topic)
+        # Only now is it known what of the old time is really free.
+        waitlist.offer_freed_slot(old, now=now)
     return new

@@ -36,6 +36,22 @@ def _exists(moment: datetime.datetime) -> bool:
     )
 
 
+def _peak(start, end, intervals) -> int:
+    """The most intervals running at the same moment within [start, end)."""
+    # (moment, +1/-1) pairs; at equal moments an end (-1) sorts before a start: [) intervals.
+    edges = sorted(
+        edge
+        for s, e in intervals
+        if s < end and start < e
+        for edge in ((max(s, start), 1), (min(e, end), -1))
+    )
+    running = peak = 0
+    for _moment, change in edges:
+        running += change
+        peak = max(peak, running)
+    return peak
+
+
 def _overlaps(start, end, intervals) -> bool:
     return any(other_start < end and start < other_end for other_start, other_end in intervals)
 
@@ -171,8 +187,7 @@ def free_slots(
                 for start, end in grid_starts(place, day, hours.opens, hours.closes, minutes):
                     if start < earliest:
                         continue
-                    desks_busy = sum(1 for s, e in desk_today if s < end and start < e)
-                    if desks_busy >= place.desks or _overlaps(start, end, citizen_today):
+                    if _peak(start, end, desk_today) >= place.desks or _overlaps(start, end, citizen_today):
                         continue
                     free = tuple(
                         v

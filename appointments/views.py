@@ -23,8 +23,8 @@ from appointments.forms import CallerForm, NeedForm, WalkInForm
 from appointments.models import Appointment, Channel, WaitlistEntry, WalkIn
 from appointments.slots import free_slots
 from helpdesk import access
-from helpdesk.languages import current_language
-from helpdesk.models import Citizen, Topic
+from helpdesk.languages import SPOKEN_LANGUAGES, current_language
+from helpdesk.models import Citizen, Municipality, Topic
 
 SLOTS_OFFERED = 6
 ACTIONS = {
@@ -35,13 +35,20 @@ ACTIONS = {
 }
 
 
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _office(request):
     if not access.is_office_member(request.user):
         raise PermissionDenied
 
 
 def _places(request):
-    return access.digipunten_for(request.user).filter(is_active=True).order_by("name")
+    return access.digipunten_for(request.user, access.OFFICE_ROLES).filter(is_active=True).order_by("name")
 
 
 def _topics(request):
@@ -62,7 +69,12 @@ def counter(request):
     if not places:
         raise Http404
     chosen = next((p for p in places if str(p.pk) == request.GET.get("digipunt")), places[0])
-    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    try:
+        day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
+        day = timezone.localdate()
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
     appointments = (
@@ -143,7 +155,7 @@ def appointment_action(request, pk, action):
 @require_POST
 def walk_in_add(request):
     _office(request)
-    place = get_object_or_404(_places(request), pk=request.POST.get("digipunt"))
+    place = get_object_or_404(_places(request), pk=_int(request.POST.get("digipunt")))
     form = WalkInForm(request.POST, topics=_topics(request))
     if form.is_valid():
         ticket = walk_ins.register(
@@ -164,7 +176,12 @@ def walk_in_add(request):
 @require_POST
 def walk_in_action(request, pk, action):
     _office(request)
-    ticket = get_object_or_404(WalkIn.objects.filter(digipunt__in=_places(request)), pk=pk)
+    ticket = get_object_or_404(
+        access.scope(WalkIn.objects.all(), request.user, access.OFFICE_ROLES).filter(
+            digipunt__in=_places(request)
+        ),
+        pk=pk,
+    )
     if action == "call":
         walk_ins.call(ticket, by=request.user)
     elif action in ("served", "left"):
@@ -181,12 +198,15 @@ def walk_in_action(request, pk, action):
 def book_caller(request):
     """Screen 1: who is calling."""
     _office(request)
-    places = list(_places(request))
-    form = CallerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and places:
-        municipality_id = places[0].municipality_id
+    municipalities = (
+        access.scope(Municipality.objects.all(), request.user, access.OFFICE_ROLES)
+        .filter(digipunten__in=_places(request))
+        .distinct()
+    )
+    form = CallerForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
         citizen, created = Citizen.objects.get_or_create(
-            municipality_id=municipality_id,
+            municipality=form.cleaned_data["municipality"],
             phone=form.cleaned_data["phone"].as_e164,
             defaults={"name": form.cleaned_data["name"], "language": current_language()},
         )
@@ -209,7 +229,7 @@ def book_need(request, citizen_pk):
     form = NeedForm(
         request.GET or None,
         topics=_topics(request),
-        digipunten=_places(request),
+        digipunten=_places(request).filter(municipality_id=citizen.municipality_id),
         initial={"language": citizen.language},
     )
     if request.GET and form.is_valid():
@@ -228,20 +248,30 @@ def book_slot(request, citizen_pk):
     citizen = _citizen(request, citizen_pk)
     topic = get_object_or_404(_topics(request), code=request.GET.get("topic", ""))
     language = request.GET.get("language", citizen.language)
-    places = _places(request)
+    if language not in SPOKEN_LANGUAGES:
+        language = citizen.language
+    # Only this citizen's municipality: a citizen record belongs to one.
+    places = _places(request).filter(municipality_id=citizen.municipality_id)
+    wanted_place = None
     if request.GET.get("digipunt"):
-        places = places.filter(pk=request.GET["digipunt"])
+        places = places.filter(pk=_int(request.GET["digipunt"]))
+        wanted_place = places.first()
     now = timezone.now()
     if request.method == "POST":
         if "waitlist" in request.POST:
-            waitlist.add(citizen=citizen, topic=topic, language=language, channel=Channel.PHONE)
+            waitlist.add(
+                citizen=citizen, topic=topic, language=language, channel=Channel.PHONE, digipunt=wanted_place
+            )
             messages.success(
                 request, _("%(name)s is on the waitlist for %(topic)s.") % {"name": citizen, "topic": topic}
             )
             return redirect("appointments:counter")
         digipunt_id, _sep, start_text = request.POST.get("slot", "").partition("|")
-        place = places.filter(pk=digipunt_id).first()
-        start = parse_datetime(start_text)
+        place = places.filter(pk=_int(digipunt_id)).first()
+        try:
+            start = parse_datetime(start_text)
+        except ValueError:
+            start = None
         if place is None or start is None:
             messages.error(request, _("Choose one of the times."))
         else:

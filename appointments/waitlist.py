@@ -41,6 +41,10 @@ def offer_freed_slot(
 ) -> WaitlistEntry | None:
     """After a cancellation: offer the freed time to the first waiting citizen it suits."""
     now = now or timezone.now()
+    # Offers of times already past were not taken: those people wait again.
+    WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED, offered_start__lt=now).update(
+        status=WaitlistEntry.Status.WAITING, offered_start=None, offered_digipunt=None
+    )
     digipunt = appointment.digipunt
     waiting = (
         WaitlistEntry.objects.filter(

@@ -94,9 +94,11 @@ def can_use_admin(user) -> bool:
     )
 
 
-def digipunten_for(user) -> QuerySet:
-    """The digipunten where the user works: staff may be limited to some of their municipality."""
-    queryset = scope(Digipunt.objects.all(), user)
+def digipunten_for(user, roles: Iterable[str] = ALL_ROLES) -> QuerySet:
+    """The digipunten where the user works in one of `roles`; staff may be limited to some
+    digipunten of their municipality. Counter and booking code asks with OFFICE_ROLES: being a
+    volunteer somewhere gives no access to its counter."""
+    queryset = scope(Digipunt.objects.all(), user, roles)
     if is_network_admin(user):
         return queryset
     limited = [m for m in memberships(user) if m.role == Role.STAFF and m.digipunten.all()]
@@ -146,7 +148,7 @@ def availability_digipunten(user, volunteer) -> QuerySet:
         return served
     if not volunteers_for(user).filter(pk=volunteer.pk).exists():
         return served.none()
-    return served.filter(pk__in=digipunten_for(user))
+    return served.filter(pk__in=digipunten_for(user, OFFICE_ROLES))
 
 
 def can_edit_absences(user, volunteer) -> bool:

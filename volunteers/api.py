@@ -59,7 +59,9 @@ class VolunteerSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "digipunten" in self.fields:
-            self.fields["digipunten"].child_relation.queryset = access.digipunten_for(request.user)
+            self.fields["digipunten"].child_relation.queryset = access.digipunten_for(
+                request.user, access.OFFICE_ROLES
+            )
 
     def to_representation(self, volunteer):
         data = super().to_representation(volunteer)
@@ -72,7 +74,9 @@ class VolunteerSerializer(serializers.ModelSerializer):
         chosen = validated_data.pop("digipunten", None)
         instance = super().update(instance, validated_data)
         if chosen is not None:
-            blocks.set_digipunten(instance, chosen, access.digipunten_for(self.context["request"].user))
+            blocks.set_digipunten(
+                instance, chosen, access.digipunten_for(self.context["request"].user, access.OFFICE_ROLES)
+            )
         return instance
 
 

@@ -183,7 +183,7 @@ def application_detail(request, pk):
         access.scope(Application.objects.select_related("municipality"), request.user, access.OFFICE_ROLES),
         pk=pk,
     )
-    digipunten = access.digipunten_for(request.user).filter(
+    digipunten = access.digipunten_for(request.user, access.OFFICE_ROLES).filter(
         municipality=application.municipality, is_active=True
     )
     form = DecisionForm(request.POST or None, digipunten=digipunten, initial={"digipunten": digipunten})
@@ -220,7 +220,7 @@ def volunteer_edit(request, pk):
     volunteer = _visible_volunteer(request, pk)
     if not access.can_manage_volunteer(request.user, volunteer):
         raise Http404
-    editable = access.digipunten_for(request.user).filter(is_active=True)
+    editable = access.digipunten_for(request.user, access.OFFICE_ROLES).filter(is_active=True)
     form = VolunteerForm(request.POST or None, instance=volunteer, digipunten=editable)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

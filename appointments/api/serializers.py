@@ -15,7 +15,7 @@ class ScopedDigipuntField(serializers.PrimaryKeyRelatedField):
     """A digipunt the caller works at; others do not exist as far as the caller knows."""
 
     def get_queryset(self):
-        return access.digipunten_for(self.context["request"].user).filter(is_active=True)
+        return access.digipunten_for(self.context["request"].user, access.OFFICE_ROLES).filter(is_active=True)
 
 
 class SlotQuerySerializer(serializers.Serializer):
@@ -27,6 +27,9 @@ class SlotQuerySerializer(serializers.Serializer):
     date_to = serializers.DateField(required=False)
 
     def validate(self, attrs):
+        for name, label in (("date_from", "from"), ("date_to", "to")):
+            if attrs.get(name) and not 2000 <= attrs[name].year <= 2100:
+                raise serializers.ValidationError({label: _("Give a date between 2000 and 2100.")})
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
             raise serializers.ValidationError({"to": _("The end date is before the start date.")})
         return attrs

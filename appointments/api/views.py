@@ -75,7 +75,11 @@ class SlotsView(APIView):
         end = data.get("date_to") or start + datetime.timedelta(days=DEFAULT_DAYS)
         if (end - start).days > MAX_DAYS:
             raise ValidationError({"to": [f"Ask for at most {MAX_DAYS} days at once."]})
-        places = [data["digipunt"]] if data.get("digipunt") else access.digipunten_for(request.user)
+        places = (
+            [data["digipunt"]]
+            if data.get("digipunt")
+            else access.digipunten_for(request.user, access.OFFICE_ROLES)
+        )
         slots = free_slots(
             topic=data["topic"],
             language=data["language"],
@@ -91,7 +95,7 @@ class AppointmentFilter(filters.FilterSet):
     phone = filters.CharFilter(method="filter_phone")
     date = filters.DateFilter(method="filter_date")
     status = filters.ChoiceFilter(choices=Appointment.Status.choices)
-    digipunt = filters.NumberFilter(field_name="digipunt_id")
+    digipunt = filters.NumberFilter(field_name="digipunt_id", min_value=1, max_value=2**63 - 1)
 
     class Meta:
         model = Appointment
@@ -127,7 +131,7 @@ class AppointmentViewSet(
     def get_queryset(self):
         return (
             access.scope(Appointment.objects.all(), self.request.user, access.OFFICE_ROLES)
-            .filter(digipunt__in=access.digipunten_for(self.request.user))
+            .filter(digipunt__in=access.digipunten_for(self.request.user, access.OFFICE_ROLES))
             .select_related("digipunt", "topic", "citizen", "volunteer__user")
             .order_by("start", "pk")
         )

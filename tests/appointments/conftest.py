@@ -33,3 +33,15 @@ def taxes(db):
     from helpdesk.models import Topic
 
     return Topic.objects.get(code="taxes")
+
+
+@pytest.fixture
+def at_the_counter(time_machine):
+    """Monday 30 November 2026, 10:05 in Brussels: the 10:00 appointments (the factory's default)
+    have started, so they can be checked in or marked as missed."""
+    import datetime
+    import zoneinfo
+
+    moment = datetime.datetime(2026, 11, 30, 10, 5, tzinfo=zoneinfo.ZoneInfo("Europe/Brussels"))
+    time_machine.move_to(moment, tick=False)
+    return moment

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from appointments.models import Appointment
@@ -100,12 +102,15 @@ def test_list_filters(api, staff_a, vera, digipunt_a):
     assert client.get("/api/v1/appointments/", {"phone": "garbage"}).status_code == 400
 
 
-def test_lifecycle_actions_and_409(api, staff_a, vera, digipunt_a):
+def test_lifecycle_actions_and_409(api, staff_a, vera, digipunt_a, time_machine):
     client = api(staff_a)
     appointment = client.post(
         "/api/v1/appointments/", {**BOOKING, "digipunt": digipunt_a.pk}, format="json"
     ).json()
     url = f"/api/v1/appointments/{appointment['id']}"
+    # Days ahead, check-in is refused; it opens an hour before the start.
+    assert client.post(f"{url}/check-in/").status_code == 409
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 7, 30, tzinfo=datetime.UTC), tick=False)
     assert client.post(f"{url}/complete/").status_code == 409
     assert client.post(f"{url}/check-in/").json()["status"] == "checked_in"
     assert client.post(f"{url}/complete/").json()["status"] == "completed"

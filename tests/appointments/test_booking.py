@@ -113,8 +113,9 @@ def test_no_reminder_for_a_landline_or_an_opted_out_citizen(vera, victor, digipu
 
 
 class TestLifecycle:
-    def test_check_in_then_complete(self, vera, digipunt_a, taxes, citizen_a, staff_a):
+    def test_check_in_then_complete(self, vera, digipunt_a, taxes, citizen_a, staff_a, time_machine):
         appointment = book_at(citizen_a, digipunt_a, taxes, at(9))
+        time_machine.move_to(at(8, 45), tick=False)
         lifecycle.change_status(appointment, "checked_in", by=staff_a)
         done = lifecycle.change_status(appointment, "completed", by=staff_a)
         assert done.status == "completed"
@@ -126,8 +127,11 @@ class TestLifecycle:
     @pytest.mark.parametrize(
         ("first", "then"), [("cancelled", "checked_in"), ("no_show", "completed"), (None, "completed")]
     )
-    def test_invalid_transitions_are_refused(self, vera, digipunt_a, taxes, citizen_a, first, then):
+    def test_invalid_transitions_are_refused(
+        self, vera, digipunt_a, taxes, citizen_a, first, then, time_machine
+    ):
         appointment = book_at(citizen_a, digipunt_a, taxes, at(9))
+        time_machine.move_to(at(9, 5), tick=False)
         if first:
             lifecycle.change_status(appointment, first)
         with pytest.raises(lifecycle.InvalidTransition):
@@ -180,3 +184,72 @@ class TestLifecycle:
     def test_waitlist_once_per_citizen_and_topic(self, taxes, citizen_a):
         one = waitlist.add(citizen=citizen_a, topic=taxes, language="nl", channel="phone")
         assert waitlist.add(citizen=citizen_a, topic=taxes, language="nl", channel="sms") == one
+
+
+class TestTimeRules:
+    def test_no_check_in_days_ahead_and_no_no_show_before_the_start(self, vera, digipunt_a, taxes, citizen_a):
+        appointment = book_at(citizen_a, digipunt_a, taxes, at(9))
+        with pytest.raises(lifecycle.InvalidTransition):
+            lifecycle.change_status(appointment, "checked_in")
+        with pytest.raises(lifecycle.InvalidTransition):
+            lifecycle.change_status(appointment, "no_show")
+
+    def test_no_show_cancels_the_reminder(self, vera, digipunt_a, taxes, citizen_a, time_machine):
+        appointment = book_at(citizen_a, digipunt_a, taxes, at(9))
+        time_machine.move_to(at(9, 30), tick=False)
+        lifecycle.change_status(appointment, "no_show")
+        assert OutboundMessage.objects.get(appointment=appointment).status == "cancelled"
+
+
+def test_booking_closes_the_citizens_waitlist_entry(vera, digipunt_a, taxes, citizen_a):
+    entry = waitlist.add(citizen=citizen_a, topic=taxes, language="nl", channel="phone")
+    book_at(citizen_a, digipunt_a, taxes, at(9))
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.BOOKED
+
+
+def test_offers_of_past_times_go_back_to_waiting(vera, digipunt_a, taxes, municipality_a, time_machine):
+    taken = book_at(CitizenFactory(municipality=municipality_a), digipunt_a, taxes, at(9))
+    later = book_at(CitizenFactory(municipality=municipality_a), digipunt_a, taxes, at(14))
+    entry = waitlist.add(
+        citizen=CitizenFactory(municipality=municipality_a), topic=taxes, language="nl", channel="sms"
+    )
+    lifecycle.cancel(taken)
+    entry.refresh_from_db()
+    assert entry.offered_start == at(9)
+    time_machine.move_to(at(12), tick=False)  # 09:00 passed without a booking
+    lifecycle.cancel(later)
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.OFFERED
+    assert entry.offered_start == at(14)
+
+
+def test_reschedule_offers_only_what_is_really_free(vera, digipunt_a, taxes, citizen_a, municipality_a):
+    digipunt_a.desks = 1
+    digipunt_a.save()
+    appointment = book_at(citizen_a, digipunt_a, taxes, at(9))
+    entry = waitlist.add(
+        citizen=CitizenFactory(municipality=municipality_a), topic=taxes, language="nl", channel="sms"
+    )
+    lifecycle.reschedule(appointment, start=at(9, 30))
+    entry.refresh_from_db()
+    # 09:00-09:45 overlaps the new 09:30 appointment at the only desk: nothing to offer.
+    assert entry.status == WaitlistEntry.Status.WAITING
+
+
+def test_desks_count_the_peak_not_every_overlap(vera, victor, digipunt_a, taxes, municipality_a):
+    from tests.factories import bookable_volunteer
+
+    bookable_volunteer(municipality_a, [digipunt_a], topics=["taxes"])
+    book_at(CitizenFactory(municipality=municipality_a), digipunt_a, taxes, at(9))
+    book_at(CitizenFactory(municipality=municipality_a), digipunt_a, taxes, at(10))
+    # Two desks: 09:30-10:15 meets one appointment at a time (09:00-09:45, then 10:00-10:45).
+    assert book_at(CitizenFactory(municipality=municipality_a), digipunt_a, taxes, at(9, 30)).start == at(
+        9, 30
+    )
+
+
+def test_far_off_or_malformed_starts_are_refused(vera, digipunt_a, taxes, citizen_a):
+    far = datetime.datetime(9999, 12, 31, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=-1)))
+    with pytest.raises(BookingError):
+        book_at(citizen_a, digipunt_a, taxes, far)

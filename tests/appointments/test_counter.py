@@ -4,7 +4,7 @@ import pytest
 
 from appointments import walk_ins
 from appointments.models import Appointment, WaitlistEntry, WalkIn
-from helpdesk.models import Citizen
+from helpdesk.models import Citizen, Topic
 from tests.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def test_day_view_lists_the_days_appointments(web, staff_a, vera, digipunt_a):
     assert "10:00" in response.content.decode()
 
 
-def test_htmx_check_in_returns_the_updated_row(web, staff_a, vera, digipunt_a):
+def test_htmx_check_in_returns_the_updated_row(web, staff_a, vera, digipunt_a, at_the_counter):
     appointment = AppointmentFactory(digipunt=digipunt_a, volunteer=vera)
     response = web(staff_a).post(
         f"/counter/appointments/{appointment.pk}/check-in/", headers={"HX-Request": "true"}
@@ -31,7 +31,7 @@ def test_htmx_check_in_returns_the_updated_row(web, staff_a, vera, digipunt_a):
     assert appointment.status == "checked_in"
 
 
-def test_plain_post_works_without_javascript(web, staff_a, vera, digipunt_a):
+def test_plain_post_works_without_javascript(web, staff_a, vera, digipunt_a, at_the_counter):
     appointment = AppointmentFactory(digipunt=digipunt_a, volunteer=vera)
     response = web(staff_a).post(f"/counter/appointments/{appointment.pk}/no-show/")
     assert response.status_code == 302
@@ -150,3 +150,58 @@ def test_outsider_sees_nothing_of_a_at_the_counter(web, outsider, vera, digipunt
 
 def test_volunteers_do_not_use_the_counter(web, volunteer_a):
     assert web(volunteer_a).get("/counter/").status_code == 403
+
+
+def test_a_volunteer_of_a_who_is_staff_of_b_gets_nothing_of_a(
+    web, api, digipunt_a, digipunt_b, municipality_a
+):
+    from helpdesk.models import Membership, Role
+    from tests.factories import UserFactory
+
+    mixed = UserFactory(username="mixed")
+    Membership.objects.create(user=mixed, municipality=municipality_a, role=Role.VOLUNTEER)
+    Membership.objects.create(user=mixed, municipality=digipunt_b.municipality, role=Role.STAFF)
+    ticket = walk_ins.register(
+        digipunt=digipunt_a, topic=Topic.objects.get(code="taxes"), language="nl", name="Geheim"
+    )
+    client = web(mixed)
+    page = client.get("/counter/", {"digipunt": digipunt_a.pk})
+    assert page.context["chosen"] == digipunt_b
+    assert "Geheim" not in page.content.decode()
+    assert client.post(f"/counter/walk-ins/{ticket.pk}/call/").status_code == 404
+    booking = {
+        "digipunt": digipunt_a.pk,
+        "topic": "taxes",
+        "start": "2026-11-30T09:00:00+01:00",
+        "language": "nl",
+        "citizen": {"phone": "0470 12 34 56"},
+    }
+    assert api(mixed).post("/api/v1/appointments/", booking, format="json").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("post", "/counter/walk-ins/", {"digipunt": "abc"}),
+        ("get", "/counter/", {"date": "2026-02-30"}),
+        ("get", "/counter/", {"date": "9999-12-31"}),
+    ],
+)
+def test_odd_input_never_gives_a_500(web, staff_a, digipunt_a, method, url, data):
+    response = getattr(web(staff_a), method)(url, data)
+    assert response.status_code < 500
+
+
+def test_odd_slot_choices_never_give_a_500(web, staff_a, vera, digipunt_a, citizen_a):
+    client = web(staff_a)
+    base = f"/counter/book/{citizen_a.pk}/slot/?topic=taxes&language=nl"
+    assert client.get(base + "&digipunt=abc").status_code == 200
+    assert client.get(base.replace("language=nl", "language=xyzzy")).status_code == 200
+    for slot in (
+        "abc|x",
+        "1|2026-13-45T10:00",
+        f"{digipunt_a.pk}|0001-01-01T00:00+01:00",
+        f"{digipunt_a.pk}|9999-12-31T23:30-01:00",
+    ):
+        assert client.post(base, {"slot": slot}).status_code == 200, slot
+    assert not Appointment.objects.exists()

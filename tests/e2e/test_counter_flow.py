@@ -1,5 +1,7 @@
 """Staff book for a caller in three screens, print the slip, then check in and complete at the counter."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -19,7 +21,7 @@ def counter_setup(taxonomy):
     return digipunt
 
 
-def test_book_for_a_caller_print_the_slip_and_serve_them(page, login, axe_check, counter_setup):
+def test_book_for_a_caller_print_the_slip_and_serve_them(page, login, axe_check, counter_setup, time_machine):
     login("staff_a", PASSWORD)
 
     # Screen 1: the caller's phone number, typed the Belgian way.
@@ -49,7 +51,9 @@ def test_book_for_a_caller_print_the_slip_and_serve_them(page, login, axe_check,
     assert page.pdf(format="A6")[:4] == b"%PDF"
     page.emulate_media(media="screen")
 
-    # The counter on the appointment's day: check in, then done, without page reloads.
+    # The counter on the appointment's day, just before it starts: check in, then done, without
+    # page reloads (the clock is moved for the whole process, the live server included).
+    time_machine.move_to(appointment.start - datetime.timedelta(minutes=10), tick=True)
     day = timezone.localtime(appointment.start).date()
     page.goto(f"/counter/?digipunt={counter_setup.pk}&date={day:%Y-%m-%d}")
     axe_check(page)
@@ -57,8 +61,10 @@ def test_book_for_a_caller_print_the_slip_and_serve_them(page, login, axe_check,
     row = page.locator(f"#appointment-{appointment.pk}")
     row.get_by_role("button", name="Aanmelden").click()
     row.get_by_text("Aangemeld").wait_for()
+    assert page.evaluate("document.activeElement.tagName") == "TH"  # focus stays on the row
     row.get_by_role("button", name="Klaar").click()
     row.get_by_text("Afgerond").wait_for()
+    assert "Afgerond" in page.get_by_role("status").inner_text()
     assert page.evaluate("window.__noReload") is True  # htmx swapped the row in place
     appointment.refresh_from_db()
     assert appointment.status == "completed"
