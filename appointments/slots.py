@@ -83,24 +83,28 @@ def booking_window(digipunt: Digipunt, now: datetime.datetime) -> tuple[datetime
     return earliest, last_day
 
 
-def eligible_volunteers(digipunten, topic: Topic, language: str) -> dict[int, set[int]]:
-    """{volunteer id: ids of the given digipunten they serve} for active volunteers who speak the
-    language and know the topic (or help with anything)."""
+def eligible_volunteers(
+    digipunten, topic: Topic, language: str
+) -> tuple[dict[int, set[int]], dict[int, int]]:
+    """({volunteer id: ids of the given digipunten they serve}, {volunteer id: max hours a week})
+    for active volunteers who speak the language and know the topic (or help with anything)."""
     rows = (
         Volunteer.digipunten.through.objects.filter(
             digipunt__in=digipunten,
             volunteer__status=Volunteer.Status.ACTIVE,
         )
         .filter(Q(volunteer__topics=topic) | Q(volunteer__is_generalist=True))
-        .values_list("volunteer_id", "digipunt_id", "volunteer__languages")
+        .values_list("volunteer_id", "digipunt_id", "volunteer__languages", "volunteer__max_hours_per_week")
         .distinct()
     )
-    result = defaultdict(set)
-    for volunteer_id, digipunt_id, languages in rows:
+    result, limits = defaultdict(set), {}
+    for volunteer_id, digipunt_id, languages, max_hours in rows:
         # Languages are a JSON list; "contains" is not portable to SQLite, so test here.
         if language in (languages or []):
             result[volunteer_id].add(digipunt_id)
-    return result
+            if max_hours:
+                limits[volunteer_id] = max_hours
+    return result, limits
 
 
 def free_slots(
@@ -143,16 +147,17 @@ def free_slots(
     if end_date < start_date:
         return []
 
-    volunteers = eligible_volunteers(places, topic, language)
+    volunteers, weekly_limit = eligible_volunteers(places, topic, language)
     closures = closures_by_digipunt(places, start_date, end_date)
     duty = defaultdict(list)  # (volunteer, digipunt, day) -> [(start, end)]
     for shift in shifts(list(volunteers), start_date, end_date):
         duty[(shift.volunteer_id, shift.digipunt.pk, shift.day)].append((shift.start, shift.end))
 
-    period_start = datetime.datetime.combine(start_date, datetime.time.min, tzinfo=zone)
-    period_end = datetime.datetime.combine(
-        end_date + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-    )
+    # Whole ISO weeks, so a volunteer's weekly hours count every appointment of those weeks.
+    week_start = start_date - datetime.timedelta(days=start_date.weekday())
+    week_end = end_date + datetime.timedelta(days=7 - end_date.weekday())
+    period_start = datetime.datetime.combine(week_start, datetime.time.min, tzinfo=zone)
+    period_end = datetime.datetime.combine(week_end, datetime.time.min, tzinfo=zone)
     busy = Q(digipunt__in=places) | Q(volunteer_id__in=list(volunteers))
     if citizen is not None:
         busy |= Q(citizen=citizen)
@@ -163,12 +168,14 @@ def free_slots(
         booked = booked.exclude(pk=exclude_appointment.pk)
     # Indexed by local day, so each candidate start only looks at that day's appointments.
     at_desk, of_volunteer, of_citizen = defaultdict(list), defaultdict(list), defaultdict(list)
+    week_minutes = defaultdict(float)
     for digipunt_id, volunteer_id, citizen_id, start, end in booked.values_list(
         "digipunt_id", "volunteer_id", "citizen_id", "start", "end"
     ):
         day = start.astimezone(zone).date()
         at_desk[(digipunt_id, day)].append((start, end))
         of_volunteer[(volunteer_id, day)].append((start, end))
+        week_minutes[(volunteer_id, day.isocalendar()[:2])] += (end - start).total_seconds() / 60
         if citizen is not None and citizen_id == citizen.pk:
             of_citizen[day].append((start, end))
 
@@ -179,7 +186,13 @@ def free_slots(
             earliest, last_day = booking_window(place, now)
             if day > last_day or closed_reason(day, closures[place.pk]):
                 continue
-            here = [v for v, served in volunteers.items() if place.pk in served]
+            week = day.isocalendar()[:2]
+            here = [
+                v
+                for v, served in volunteers.items()
+                if place.pk in served
+                and (v not in weekly_limit or week_minutes[(v, week)] + minutes <= weekly_limit[v] * 60)
+            ]
             desk_today, citizen_today = at_desk[(place.pk, day)], of_citizen[day]
             for hours in place.opening_hours.all():
                 if hours.weekday != day.weekday():

@@ -224,3 +224,12 @@ def test_weekend_opening_on_the_spring_forward_night(municipality_a, taxes):
     assert "02:30" not in times
     assert "02:00" not in times
     assert "03:00" in times
+
+
+def test_a_volunteers_weekly_limit_is_respected(vera, digipunt_a, taxes, frozen_now):
+    vera.max_hours_per_week = 1
+    vera.save()
+    AppointmentFactory(digipunt=digipunt_a, volunteer=vera, topic=taxes, start=local(MONDAY, 9))  # 45 minutes
+    # Another 45 minutes that week would pass the 1-hour limit; the next week is free again.
+    assert slots_on(MONDAY + datetime.timedelta(days=1), taxes, digipunt=digipunt_a, now=frozen_now) == []
+    assert slots_on(MONDAY + datetime.timedelta(days=7), taxes, digipunt=digipunt_a, now=frozen_now)
