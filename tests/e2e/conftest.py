@@ -4,6 +4,7 @@ Never `playwright install`: the tests use the system Chromium. Without it the te
 unless REQUIRE_BROWSER=1 (CI sets it) turns the skip into a failure.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -46,6 +47,12 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
+    # Let late requests (scripts, styles) finish before the live server's test ends: a request
+    # still running then would touch a database connection that is being torn down.
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):  # a page that never goes idle is closed anyway
+        page.wait_for_load_state("networkidle", timeout=5000)
     context.close()
 
 
