@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments import reminders
-from appointments.models import Appointment, AppointmentEvent, WaitlistEntry
+from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, new_booking_code
 from appointments.slots import Slot, booking_window, free_slots, grid_starts
 from helpdesk.models import Citizen, Digipunt, Topic
 from helpdesk.opening import closed_reason, closures_between
@@ -220,6 +220,7 @@ def book(
             if after_check is not None:
                 after_check()
             appointment = Appointment.objects.create(
+                code=_unused_code(),
                 digipunt=digipunt,
                 topic=topic,
                 citizen=citizen,
@@ -263,6 +264,14 @@ def book(
         )
         raise
     return appointment
+
+
+def _unused_code() -> str:
+    """A booking code no appointment has (a clash would otherwise look like a lost race)."""
+    while True:
+        code = new_booking_code()
+        if not Appointment.objects.filter(code=code).exists():
+            return code
 
 
 def _taken_message(citizen: Citizen, start: datetime.datetime, topic: Topic) -> str:
