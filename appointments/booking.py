@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments import reminders
-from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, new_booking_code
+from appointments.models import Appointment, AppointmentEvent, Channel, WaitlistEntry, new_booking_code
 from appointments.slots import Slot, booking_window, free_slots, grid_starts
 from helpdesk.models import Citizen, Digipunt, Topic
 from helpdesk.opening import closed_reason, closures_between
@@ -244,6 +244,8 @@ def book(
                 status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
             ).update(status=WaitlistEntry.Status.BOOKED)
             reminders.schedule(appointment, now=now)
+            if channel != Channel.SMS:
+                reminders.confirm(appointment, now=now)
             if notify and rescheduled_from is None:
                 notify_volunteer(
                     appointment.volunteer, ASSIGNED, start=appointment.start, digipunt=digipunt, topic=topic

@@ -1,19 +1,21 @@
-"""Reminders: an outbox row per appointment, due the day before, written with the booking.
+"""The SMS an appointment causes: its confirmation and its reminder, written with the booking.
 
-The SMS dispatcher sends due rows; a unique key makes a reminder impossible to queue twice, and
-cancelling the appointment cancels its reminder in the same transaction.
+Both are outbox rows in the booking's transaction; the dispatcher (sms.outbox) sends them. A
+unique key makes each impossible to queue twice, and cancelling the appointment cancels its
+reminder in the same transaction. SMS bookings get their confirmation as the webhook's reply.
 """
 
 import datetime
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
 
 from appointments.models import Appointment
+from sms import outbox
 from sms.models import OutboundMessage
+from sms.texts import render
 
 DEFAULT_HOURS_BEFORE = 24
+LANGUAGES = ("nl", "fr", "en")  # the languages SMS are written in; others fall back
 
 
 def hours_before() -> int:
@@ -25,19 +27,46 @@ def key(appointment: Appointment) -> str:
 
 
 def text(appointment: Appointment) -> str:
-    language = appointment.citizen.language
-    with translation.override(language):
-        local = timezone.localtime(appointment.start)
-        return render_to_string(
-            "appointments/sms/reminder.txt",
-            {
-                "appointment": appointment,
-                "day": formats.date_format(local, "l d/m"),
-                "time": formats.time_format(local, "H:i"),
-                "topic": appointment.topic.name_in(language),
-                "bring": appointment.topic.what_to_bring_in(language),
-            },
-        ).strip()
+    language = appointment.language if appointment.language in LANGUAGES else appointment.citizen.language
+    digipunt = appointment.digipunt
+    return render(
+        "reminder",
+        language,
+        start=appointment.start,
+        place=digipunt.display_short_name,
+        address=digipunt.street,
+        topic=appointment.topic.name_in(language),
+        bring=appointment.topic.what_to_bring_in(language),
+        code=appointment.code,
+    )
+
+
+def confirmation_text(appointment: Appointment) -> str:
+    language = appointment.language if appointment.language in LANGUAGES else appointment.citizen.language
+    return render(
+        "confirmed",
+        language,
+        start=appointment.start,
+        place=appointment.digipunt.name,
+        address=appointment.digipunt.address,
+        bring=appointment.topic.what_to_bring_in(language),
+        code=appointment.code,
+    )
+
+
+def confirm(appointment: Appointment, *, now: datetime.datetime) -> OutboundMessage | None:
+    """Text the confirmation of a booking made by phone, at the counter or through the API."""
+    citizen = appointment.citizen
+    return outbox.queue(
+        municipality_id=appointment.digipunt.municipality_id,
+        to=citizen.phone,
+        citizen=citizen,
+        body=confirmation_text(appointment),
+        kind=OutboundMessage.Kind.CONFIRMATION,
+        due_at=now,
+        appointment=appointment,
+        key=f"confirmation:{appointment.pk}",
+    )
 
 
 def schedule(appointment: Appointment, *, now: datetime.datetime) -> OutboundMessage | None:
@@ -46,19 +75,27 @@ def schedule(appointment: Appointment, *, now: datetime.datetime) -> OutboundMes
     due = appointment.start - datetime.timedelta(hours=hours_before())
     if not citizen.can_receive_sms or due <= now:
         return None
-    message, _created = OutboundMessage.objects.get_or_create(
-        idempotency_key=key(appointment),
-        defaults={
-            "municipality_id": appointment.digipunt.municipality_id,
-            "citizen": citizen,
-            "to": citizen.phone,
-            "body": text(appointment),
-            "kind": OutboundMessage.Kind.REMINDER,
-            "due_at": due,
-            "appointment": appointment,
-        },
+    return outbox.queue(
+        municipality_id=appointment.digipunt.municipality_id,
+        to=citizen.phone,
+        citizen=citizen,
+        body=text(appointment),
+        kind=OutboundMessage.Kind.REMINDER,
+        due_at=due,
+        appointment=appointment,
+        key=key(appointment),
     )
-    return message
+
+
+def schedule_missing(*, now: datetime.datetime) -> int:
+    """Reminders for coming appointments that have none yet (e.g. the citizen opted in again)."""
+    window = now + datetime.timedelta(hours=hours_before() + 24)
+    pending = (
+        Appointment.objects.filter(status=Appointment.Status.BOOKED, start__gt=now, start__lte=window)
+        .exclude(outbound_messages__kind=OutboundMessage.Kind.REMINDER)
+        .select_related("citizen", "digipunt", "topic")
+    )
+    return sum(schedule(appointment, now=now) is not None for appointment in pending)
 
 
 def cancel(appointment: Appointment) -> int:

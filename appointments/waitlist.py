@@ -1,7 +1,7 @@
 """The waitlist: citizens for whom nothing fitted. A freed slot goes to the first in line.
 
-Offering is a staff task for now (the counter view lists offers to phone); the SMS issue will text
-the offer too. Waiting entries count as unmet demand in the statistics.
+Citizens who asked by SMS get the offer by SMS and answer 1 or 2; the counter view lists the other
+offers for staff to phone. Waiting entries count as unmet demand in the statistics.
 """
 
 import datetime
@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from appointments.models import Appointment, WaitlistEntry
+from appointments.models import Appointment, Channel, WaitlistEntry
 from appointments.slots import free_slots
 
 MAX_ENTRIES_TRIED = 20
@@ -70,5 +70,9 @@ def offer_freed_slot(
             entry.offered_start = fitting[0].start
             entry.offered_digipunt = digipunt
             entry.save(update_fields=["status", "offered_start", "offered_digipunt", "updated_at"])
+            if entry.channel == Channel.SMS:
+                from sms.conversation import text_waitlist_offer  # sms builds on appointments
+
+                text_waitlist_offer(entry, now=now)
             return entry
     return None

@@ -17,6 +17,8 @@ def navigation(request):
         links.append(("counter", reverse("appointments:counter"), _("Counter")))
         links.append(("book", reverse("appointments:book"), _("Book for a caller")))
         links.append(("list", reverse("volunteers:list"), _("Volunteers")))
+        links.append(("sms", reverse("sms:follow-up"), _("Call back")))
+        links.append(("simulator", reverse("sms:simulator"), _("SMS simulator")))
     if access.can_use_admin(user):
         links.append(("admin", reverse("admin:index"), _("Configuration")))
     if access.primary_role(user):

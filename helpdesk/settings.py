@@ -170,6 +170,22 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN") or (
     "dev-twilio-auth-token" if SMS_BACKEND == "console" else ""
 )
 
+
+def _int_env(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+# Limits so that a loop or an abuser cannot run up the bill (per phone number).
+SMS_INBOUND_PER_HOUR = _int_env("SMS_INBOUND_PER_HOUR", 30)
+SMS_OUTBOUND_PER_DAY = _int_env("SMS_OUTBOUND_PER_DAY", 20)
+# The outbox: attempts before a message counts as failed, first retry delay (doubling each time,
+# with jitter) and how long a worker's claim on a message lasts before another may take it.
+SMS_MAX_ATTEMPTS = _int_env("SMS_MAX_ATTEMPTS", 6)
+SMS_RETRY_SECONDS = _int_env("SMS_RETRY_SECONDS", 30)
+SMS_CLAIM_SECONDS = _int_env("SMS_CLAIM_SECONDS", 120)
+# An unanswered SMS menu is forgotten after this many hours.
+SMS_CONVERSATION_HOURS = _int_env("SMS_CONVERSATION_HOURS", 24)
+
 # Mail: printed to the console in development, SMTP in production (EMAIL_HOST and friends).
 if os.environ.get("EMAIL_HOST") or not DEBUG:
     MAILERS = {

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("volunteers/", include("volunteers.urls")),
     path("counter/", include("appointments.urls")),
+    path("sms/", include("sms.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("helpdesk.api.urls")),

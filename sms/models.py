@@ -1,14 +1,16 @@
-"""The SMS outbox: every outbound SMS is a row, written in the same transaction as its cause.
+"""SMS: the inbound log, the outbox, the conversation state and callback requests.
 
-The sending side (dispatcher, backends, delivery callbacks) comes with the SMS issue; until then
-rows wait here and staff can read them.
+Every outbound SMS is a row written in the same transaction as its cause (sms.outbox sends them);
+every inbound SMS is a row keyed by Twilio's MessageSid, so a repeated webhook has no second effect.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from helpdesk.languages import Language
 from helpdesk.models import Citizen, Municipality
 
 
@@ -49,10 +51,20 @@ class OutboundMessage(models.Model):
         related_name="outbound_messages",
     )
     attempts = models.PositiveSmallIntegerField(default=0)
-    provider_sid = models.CharField(max_length=64, blank=True)
+    # A dispatcher's claim: while it lasts no other worker takes the row; when it expires (the
+    # worker died) the row is due again.
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    provider_sid = models.CharField(max_length=64, blank=True, db_index=True)
     error_code = models.CharField(max_length=20, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Staff followed up a failed message (phoned the citizen): it leaves the "could not reach" list.
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("outbound SMS")
@@ -65,9 +77,143 @@ class OutboundMessage(models.Model):
             ),
         ]
         indexes = [
-            # The dispatcher's question: what is queued and due?
+            # The dispatcher's questions: what is queued and due, and whose claim expired?
             models.Index(fields=["due_at"], condition=Q(status="queued"), name="outbound_queued_due"),
+            models.Index(fields=["claimed_until"], condition=Q(status="sending"), name="outbound_claims"),
+            # The outbound rate limit: what went to this number lately?
+            models.Index(fields=["to", "sent_at"], name="outbound_to_sent"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.to} ({self.get_status_display()})"
+
+    @property
+    def needs_follow_up(self) -> bool:
+        return self.status == self.Status.FAILED and self.handled_at is None
+
+
+class InboundMessage(models.Model):
+    """One SMS a citizen sent, stored before anything else happens (nothing is lost)."""
+
+    municipality_path = "municipality"
+
+    class Event(models.TextChoices):
+        """What the message led to; counted in the statistics (e.g. unmet demand: no slot)."""
+
+        NONE = "", _("Nothing")
+        BOOKED = "booked", _("Booked")
+        NO_SLOT = "no_slot", _("No free time found")
+        WAITLISTED = "waitlisted", _("Put on the waitlist")
+        CANCELLED = "cancelled", _("Cancelled an appointment")
+        CALLBACK = "callback", _("Asked to be called")
+        OPTED_OUT = "opted_out", _("Stopped SMS")
+        OPTED_IN = "opted_in", _("Started SMS again")
+        NOT_UNDERSTOOD = "not_understood", _("Not understood")
+        UNKNOWN_NUMBER = "unknown_number", _("Sent to a number we do not know")
+        NOT_A_MOBILE = "not_a_mobile", _("Sender cannot receive SMS")
+        RATE_LIMITED = "rate_limited", _("Too many messages")
+        IGNORED = "ignored", _("Ignored (opted out)")
+
+    message_sid = models.CharField(max_length=64, unique=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="inbound_messages"
+    )
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_messages"
+    )
+    # As received: a sender ID need not be a phone number.
+    from_number = models.CharField(_("from"), max_length=40)
+    to_number = models.CharField(_("to"), max_length=40)
+    body = models.TextField(_("text"), blank=True)
+    reply = models.TextField(_("reply"), blank=True)
+    event = models.CharField(_("result"), max_length=20, choices=Event.choices, blank=True)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+
+    class Meta:
+        verbose_name = _("inbound SMS")
+        verbose_name_plural = _("inbound SMS")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["from_number", "received_at"], name="inbound_from_received")]
+
+    def __str__(self):
+        return f"{self.from_number} → {self.to_number}: {self.body[:40]}"
+
+
+class Conversation(models.Model):
+    """Where one citizen is in the SMS dialogue with their municipality; expires after a while."""
+
+    municipality_path = "citizen__municipality"
+
+    class State(models.TextChoices):
+        IDLE = "idle", _("Nothing open")
+        TOPIC = "topic", _("Choosing a topic")
+        PLACE = "place", _("Choosing a place")
+        SLOT = "slot", _("Choosing a time")
+        WAITLIST = "waitlist", _("Offered the waitlist")
+        OFFER = "offer", _("Offered a freed time")
+        CANCEL = "cancel", _("Confirming a cancellation")
+        CALLBACK = "callback", _("Offered a call")
+
+    citizen = models.OneToOneField(Citizen, on_delete=models.CASCADE, related_name="conversation")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.IDLE)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.NL)
+    data = models.JSONField(default=dict, blank=True)
+    misunderstood = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("SMS conversation")
+        verbose_name_plural = _("SMS conversations")
+
+    def __str__(self):
+        return f"{self.citizen} ({self.state})"
+
+
+class CallbackRequest(models.Model):
+    """A citizen to phone: asked by SMS, or a number the system could not reach or understand."""
+
+    municipality_path = "municipality"
+
+    class Reason(models.TextChoices):
+        ASKED = "asked", _("Asked to be called")
+        NOT_UNDERSTOOD = "not_understood", _("SMS not understood")
+        NOT_A_MOBILE = "not_a_mobile", _("Texted from a number that cannot receive SMS")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To call")
+        DONE = "done", _("Called")
+
+    class Outcome(models.TextChoices):
+        BOOKED = "booked", _("Appointment booked")
+        HELPED = "helped", _("Helped on the phone")
+        NO_ANSWER = "no_answer", _("No answer")
+        NOT_NEEDED = "not_needed", _("No longer needed")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="callbacks")
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, null=True, blank=True, related_name="callbacks"
+    )
+    phone = models.CharField(_("phone number"), max_length=40)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    created_at = models.DateTimeField(_("asked"))
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("callback request")
+        verbose_name_plural = _("callback requests")
+        ordering = ["created_at"]
+        constraints = [
+            # One open request per number: asking twice does not put you in the list twice.
+            models.UniqueConstraint(
+                fields=["municipality", "phone"], condition=Q(status="open"), name="callback_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.phone} ({self.get_status_display()})"

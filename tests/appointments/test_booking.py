@@ -34,10 +34,14 @@ def test_booking_writes_the_appointment_its_history_and_its_reminder(
     assert appointment.end - appointment.start == datetime.timedelta(minutes=45)
     assert len(appointment.code) == 6
     assert AppointmentEvent.objects.get(appointment=appointment).action == "booked"
-    reminder = OutboundMessage.objects.get(appointment=appointment)
+    reminder = OutboundMessage.objects.get(kind="reminder", appointment=appointment)
     assert reminder.due_at == at(9, day=MONDAY - datetime.timedelta(days=1))
     assert reminder.kind == "reminder"
     assert "Bibliotheek" in reminder.body or "Bibliotheek A" in reminder.body
+    # The citizen gets the confirmation by SMS (the caller booked by phone or at the counter).
+    confirmation = OutboundMessage.objects.get(kind="confirmation", appointment=appointment)
+    assert appointment.code in confirmation.body
+    assert confirmation.status == "queued"
     # The volunteer hears of it by e-mail.
     assert len(mail.outbox) == 1
 
@@ -143,7 +147,7 @@ class TestLifecycle:
         appointment = book_at(citizen_a, digipunt_a, taxes, at(9))
         with django_capture_on_commit_callbacks(execute=True):
             lifecycle.cancel(appointment, reason="Ziek")
-        assert OutboundMessage.objects.get(appointment=appointment).status == "cancelled"
+        assert OutboundMessage.objects.get(kind="reminder", appointment=appointment).status == "cancelled"
         assert "geannuleerd" in mail.outbox[-1].subject
         assert (
             book_at(CitizenFactory(municipality=municipality_a), digipunt_a, taxes, at(9)).volunteer == vera
@@ -156,7 +160,7 @@ class TestLifecycle:
         assert old.status == "cancelled"
         assert new.rescheduled_from == old
         assert new.start == at(14)
-        assert OutboundMessage.objects.get(appointment=new).status == "queued"
+        assert OutboundMessage.objects.get(kind="reminder", appointment=new).status == "queued"
 
     def test_failed_reschedule_leaves_the_old_appointment(self, vera, digipunt_a, taxes, citizen_a):
         old = book_at(citizen_a, digipunt_a, taxes, at(9))
@@ -198,7 +202,7 @@ class TestTimeRules:
         appointment = book_at(citizen_a, digipunt_a, taxes, at(9))
         time_machine.move_to(at(9, 30), tick=False)
         lifecycle.change_status(appointment, "no_show")
-        assert OutboundMessage.objects.get(appointment=appointment).status == "cancelled"
+        assert OutboundMessage.objects.get(kind="reminder", appointment=appointment).status == "cancelled"
 
 
 def test_booking_closes_the_citizens_waitlist_entry(vera, digipunt_a, taxes, citizen_a):

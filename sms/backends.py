@@ -1,0 +1,108 @@
+"""SMS backends behind one seam: console (default), locmem (tests) and twilio.
+
+A backend sends one message and returns the provider's id, or raises TemporaryError (try again
+later: timeouts, 5xx, 429) or PermanentError (never retry: invalid number, opted out at carrier).
+"""
+
+import itertools
+import logging
+import sys
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+class SendError(Exception):
+    def __init__(self, message: str, code: str = ""):
+        super().__init__(message)
+        self.code = str(code or "")
+
+
+class TemporaryError(SendError):
+    pass
+
+
+class PermanentError(SendError):
+    pass
+
+
+# Twilio error codes that no retry can fix.
+INVALID_NUMBER, OPTED_OUT, NOT_MOBILE = "21211", "21610", "21614"
+PERMANENT_CODES = {INVALID_NUMBER, OPTED_OUT, NOT_MOBILE, "21408", "21612", "30003", "30005", "30006"}
+
+
+class ConsoleBackend:
+    """Prints each SMS (development and demos) and calls it sent."""
+
+    counter = itertools.count(1)
+
+    def send(self, *, to: str, from_: str, body: str, status_callback: str | None) -> str:
+        sys.stdout.write(f"SMS {from_} -> {to}: {body}\n")
+        sys.stdout.flush()
+        return f"console-{next(self.counter)}"
+
+
+class LocmemBackend:
+    """Keeps sent messages in `LocmemBackend.outbox`; tests put exceptions in `failures` to raise."""
+
+    outbox: list[dict] = []
+    failures: list[Exception] = []
+    counter = itertools.count(1)
+
+    def send(self, *, to: str, from_: str, body: str, status_callback: str | None) -> str:
+        if LocmemBackend.failures:
+            raise LocmemBackend.failures.pop(0)
+        sid = f"SM{next(self.counter):032d}"
+        LocmemBackend.outbox.append(
+            {"sid": sid, "to": to, "from": from_, "body": body, "status_callback": status_callback}
+        )
+        return sid
+
+
+class TwilioBackend:
+    """Twilio's REST client. Errors are sorted into temporary and permanent ones."""
+
+    timeout = 15
+
+    def __init__(self):
+        from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
+
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=TwilioHttpClient(timeout=self.timeout),
+        )
+
+    def send(self, *, to: str, from_: str, body: str, status_callback: str | None) -> str:
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        try:
+            message = self.client.messages.create(
+                to=to,
+                from_=from_,
+                body=body,
+                **({"status_callback": status_callback} if status_callback else {}),
+            )
+        except TwilioRestException as error:
+            code = str(error.code or "")
+            if error.status >= 500 or error.status == 429:
+                raise TemporaryError(f"Twilio {error.status}: {error.msg}", code) from error
+            if code in PERMANENT_CODES or 400 <= error.status < 500:
+                raise PermanentError(f"Twilio {error.status}: {error.msg}", code) from error
+            raise TemporaryError(str(error), code) from error
+        except (TwilioException, OSError) as error:
+            # Connection errors and timeouts (requests' exceptions are OSErrors).
+            raise TemporaryError(str(error)[:200]) from error
+        return message.sid
+
+
+BACKENDS = {"console": ConsoleBackend, "locmem": LocmemBackend, "twilio": TwilioBackend}
+
+
+def get_backend():
+    name = settings.SMS_BACKEND
+    cls = BACKENDS.get(name) or import_string(name)
+    return cls()

@@ -1,0 +1,24 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from sms.understanding import MAX_LENGTH
+
+
+class SimulatorForm(forms.Form):
+    municipality = forms.ModelChoiceField(queryset=None, label=_("Municipality"), empty_label=None)
+    phone = PhoneNumberField(
+        region="BE",
+        label=_("Texting from"),
+        help_text=_("Use a made-up mobile number such as 0470 00 00 01: the simulator sends no real SMS."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities

@@ -1,0 +1,107 @@
+"""An inbound SMS from the webhook (or the simulator): store it, answer it once.
+
+The message row is written first, keyed by MessageSid, in the same transaction as everything the
+message causes; a repeated MessageSid finds the row and gets the same reply, nothing more. A
+concurrent duplicate waits on the unique index until the first commits, then does the same.
+"""
+
+import datetime
+import logging
+import re
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from phonenumber_field.phonenumber import PhoneNumber
+
+from helpdesk.models import Citizen, Municipality
+from helpdesk.phones import can_receive_sms
+from sms import callbacks, conversation, outbox, understanding
+from sms.models import CallbackRequest, InboundMessage
+from sms.texts import render
+
+logger = logging.getLogger(__name__)
+Event = InboundMessage.Event
+SID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Malformed(ValueError):
+    """The request is not an SMS we can store (HTTP 400)."""
+
+
+def _phone(raw: str) -> PhoneNumber | None:
+    try:
+        number = PhoneNumber.from_string(raw, region="BE")
+    except Exception:
+        return None
+    return number if number.is_valid() else None
+
+
+def clean_body(body: str) -> str:
+    return CONTROL.sub("", body or "")[: understanding.MAX_LENGTH]
+
+
+def receive(*, sid: str, from_: str, to: str, body: str, now: datetime.datetime | None = None) -> str:
+    """Handle one inbound SMS and return the reply text ("" for no reply)."""
+    now = now or timezone.now()
+    sid, from_, to = (sid or "").strip(), (from_ or "").strip()[:40], (to or "").strip()[:40]
+    if not SID_PATTERN.match(sid):
+        raise Malformed("MessageSid is missing or malformed.")
+    if not from_ or not to:
+        raise Malformed("From and To are required.")
+    body = clean_body(body)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                message = InboundMessage.objects.create(
+                    message_sid=sid, from_number=from_, to_number=to, body=body, received_at=now
+                )
+        except IntegrityError:
+            return InboundMessage.objects.get(message_sid=sid).reply
+        event, reply = _answer(message, now)
+        message.event, message.reply = event, reply
+        message.save(update_fields=["municipality", "citizen", "event", "reply"])
+    return reply
+
+
+def _answer(message: InboundMessage, now: datetime.datetime) -> tuple[str, str]:
+    to_number = _phone(message.to_number)
+    municipality = Municipality.objects.filter(sms_number=to_number).first() if to_number else None
+    if municipality is None:
+        logger.warning("Inbound SMS %s to unknown number %s", message.message_sid, message.to_number)
+        return Event.UNKNOWN_NUMBER, " / ".join(render("unknown_number", code) for code in ("nl", "fr", "en"))
+    message.municipality = municipality
+    sender = _phone(message.from_number)
+    if sender is None:
+        logger.warning("Inbound SMS %s from %r, not a phone number", message.message_sid, message.from_number)
+        return Event.NOT_A_MOBILE, ""
+    if not can_receive_sms(sender):
+        # A landline (or a number we cannot text back): no reply is attempted; staff phone instead.
+        callbacks.request(
+            citizen=None,
+            municipality=municipality,
+            phone=str(sender),
+            reason=CallbackRequest.Reason.NOT_A_MOBILE,
+            now=now,
+        )
+        return Event.NOT_A_MOBILE, ""
+    recent = InboundMessage.objects.filter(
+        from_number=message.from_number, received_at__gt=now - datetime.timedelta(hours=1)
+    ).exclude(pk=message.pk)
+    if recent.count() >= settings.SMS_INBOUND_PER_HOUR:
+        logger.warning("Inbound SMS from %s over the hourly limit: stored, not answered", sender)
+        return Event.RATE_LIMITED, ""
+    citizen, _created = Citizen.objects.get_or_create(
+        municipality=municipality, phone=sender, defaults={"language": municipality.default_language}
+    )
+    Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now)
+    message.citizen = citizen
+    reply = conversation.handle(citizen, message.body, now=now)
+    text = reply.text
+    if text and outbox.over_daily_limit(citizen.phone, now) is not None:
+        logger.warning("No reply to %s: daily SMS limit reached", sender)
+        text = ""
+    if text:
+        outbox.record_reply(citizen=citizen, body=text, now=now)
+    return reply.event, text

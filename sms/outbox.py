@@ -1,0 +1,235 @@
+"""The outbox: queue an SMS with its cause, and the dispatcher that sends due ones exactly once.
+
+Claiming marks rows `sending` with a token and an expiry in one short transaction (on PostgreSQL
+`SELECT ... FOR UPDATE SKIP LOCKED`, so two dispatchers never take the same row; SQLite serialises
+write transactions). The send happens outside any transaction; its result is written only while
+the claim is still ours. A worker that dies after claiming leaves a claim that expires, and the
+row is due again. The one window left is a crash after Twilio accepted the message but before the
+row was marked sent: then it is sent again (at least once; Twilio offers no idempotency key).
+"""
+
+import datetime
+import logging
+import random
+import uuid
+from collections import Counter
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.models import Citizen
+from helpdesk.phones import can_receive_sms
+from sms import backends, gsm
+from sms.models import OutboundMessage
+
+logger = logging.getLogger(__name__)
+Status = OutboundMessage.Status
+
+
+def queue(
+    *,
+    municipality_id: int,
+    to,
+    body: str,
+    kind: str,
+    citizen: Citizen | None = None,
+    appointment=None,
+    due_at: datetime.datetime | None = None,
+    key: str | None = None,
+) -> OutboundMessage | None:
+    """Write one outgoing SMS (call inside the transaction of its cause). Returns None when the
+    citizen opted out or the number cannot receive SMS; with `key`, queuing twice is a no-op."""
+    if (citizen is not None and citizen.sms_opt_out) or not can_receive_sms(to):
+        return None
+    values = {
+        "municipality_id": municipality_id,
+        "citizen": citizen,
+        "to": to,
+        "body": gsm.fold(body),
+        "kind": kind,
+        "due_at": due_at or timezone.now(),
+        "appointment": appointment,
+    }
+    if key is None:
+        return OutboundMessage.objects.create(**values)
+    message, _created = OutboundMessage.objects.get_or_create(idempotency_key=key, defaults=values)
+    return message
+
+
+def record_reply(*, citizen: Citizen, body: str, now: datetime.datetime) -> OutboundMessage:
+    """A reply given in the webhook's TwiML answer: sent by Twilio, logged here for the thread."""
+    return OutboundMessage.objects.create(
+        municipality_id=citizen.municipality_id,
+        citizen=citizen,
+        to=citizen.phone,
+        body=body,
+        kind=OutboundMessage.Kind.REPLY,
+        status=Status.SENT,
+        due_at=now,
+        sent_at=now,
+        attempts=1,
+    )
+
+
+def sent_today(to, now: datetime.datetime) -> list[datetime.datetime]:
+    return list(
+        OutboundMessage.objects.filter(to=to, sent_at__gt=now - datetime.timedelta(days=1))
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
+    )
+
+
+def over_daily_limit(to, now: datetime.datetime) -> datetime.datetime | None:
+    """When the number already got its daily maximum: the moment it may get another."""
+    sent = sent_today(to, now)
+    if len(sent) < settings.SMS_OUTBOUND_PER_DAY:
+        return None
+    return sent[-settings.SMS_OUTBOUND_PER_DAY] + datetime.timedelta(days=1)
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential backoff with full jitter: up to base * 2^(attempts-1), at most an hour."""
+    ceiling = min(settings.SMS_RETRY_SECONDS * 2 ** max(attempts - 1, 0), 3600)
+    return datetime.timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+def claim(*, now: datetime.datetime, limit: int = 50) -> tuple[str, list[int]]:
+    """Take up to `limit` due messages (queued and due, or claimed by a worker that vanished)."""
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        ids = list(
+            OutboundMessage.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=Status.QUEUED, due_at__lte=now) | Q(status=Status.SENDING, claimed_until__lt=now)
+            )
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            OutboundMessage.objects.filter(pk__in=ids).update(
+                status=Status.SENDING,
+                claim_token=token,
+                claimed_until=now + datetime.timedelta(seconds=settings.SMS_CLAIM_SECONDS),
+            )
+    return token, ids
+
+
+def _finish(message: OutboundMessage, token: str, **fields) -> bool:
+    """Write the outcome only if our claim still holds (else another worker owns the row)."""
+    return bool(
+        OutboundMessage.objects.filter(pk=message.pk, claim_token=token).update(claim_token="", **fields)
+    )
+
+
+def status_callback_url() -> str:
+    return settings.PUBLIC_BASE_URL + reverse("sms:status")
+
+
+def deliver(message: OutboundMessage, token: str, *, backend, now: datetime.datetime) -> str:
+    """Send one claimed message and record what happened; returns the resulting status."""
+    citizen = message.citizen
+    if citizen is not None and citizen.sms_opt_out:
+        _finish(message, token, status=Status.CANCELLED, last_error="opted out")
+        return Status.CANCELLED
+    if (
+        message.appointment_id
+        and message.kind == OutboundMessage.Kind.REMINDER
+        and not message.appointment.is_active
+    ):
+        _finish(message, token, status=Status.CANCELLED, last_error="appointment no longer active")
+        return Status.CANCELLED
+    later = over_daily_limit(message.to, now)
+    if later is not None:
+        logger.warning("SMS to %s postponed: daily limit reached", message.to)
+        _finish(message, token, status=Status.QUEUED, due_at=later, last_error="daily limit reached")
+        return Status.QUEUED
+    sender = message.municipality.sms_number
+    if not sender:
+        _finish(message, token, status=Status.FAILED, last_error="the municipality has no SMS number")
+        return Status.FAILED
+    attempts = message.attempts + 1
+    try:
+        sid = backend.send(
+            to=str(message.to), from_=str(sender), body=message.body, status_callback=status_callback_url()
+        )
+    except backends.PermanentError as error:
+        logger.warning("SMS %s failed permanently: %s", message.pk, error)
+        _finish(
+            message,
+            token,
+            status=Status.FAILED,
+            attempts=attempts,
+            error_code=error.code,
+            last_error=str(error)[:200],
+        )
+        if error.code == backends.OPTED_OUT and citizen is not None:
+            Citizen.objects.filter(pk=citizen.pk).update(sms_opt_out=True)
+        return Status.FAILED
+    except Exception as error:  # TemporaryError, or a backend bug: never lose the message
+        give_up = attempts >= settings.SMS_MAX_ATTEMPTS
+        logger.warning("SMS %s attempt %s failed: %s", message.pk, attempts, error)
+        _finish(
+            message,
+            token,
+            status=Status.FAILED if give_up else Status.QUEUED,
+            attempts=attempts,
+            due_at=message.due_at if give_up else now + retry_delay(attempts),
+            error_code=getattr(error, "code", ""),
+            last_error=str(error)[:200],
+        )
+        return Status.FAILED if give_up else Status.QUEUED
+    _finish(
+        message, token, status=Status.SENT, attempts=attempts, provider_sid=sid, sent_at=now, last_error=""
+    )
+    return Status.SENT
+
+
+def dispatch(*, now: datetime.datetime | None = None, limit: int = 50, backend=None) -> Counter:
+    """Send what is due, batch by batch, until nothing is left; returns counts per outcome."""
+    backend = backend or backends.get_backend()
+    outcomes = Counter()
+    while True:
+        moment = now or timezone.now()
+        token, ids = claim(now=moment, limit=limit)
+        if not ids:
+            return outcomes
+        messages = OutboundMessage.objects.filter(pk__in=ids).select_related(
+            "municipality", "citizen", "appointment"
+        )
+        for message in messages.order_by("due_at", "pk"):
+            outcomes[deliver(message, token, backend=backend, now=now or timezone.now())] += 1
+        if len(ids) < limit:
+            return outcomes
+
+
+# Delivery reports: a later report never moves a message back (a late "sent" after "delivered").
+RANK = {Status.QUEUED: 0, Status.SENDING: 1, Status.SENT: 2, Status.DELIVERED: 3, Status.FAILED: 3}
+TWILIO_STATUSES = {
+    "accepted": Status.SENDING,
+    "queued": Status.SENDING,
+    "sending": Status.SENDING,
+    "sent": Status.SENT,
+    "delivered": Status.DELIVERED,
+    "read": Status.DELIVERED,
+    "undelivered": Status.FAILED,
+    "failed": Status.FAILED,
+}
+
+
+def apply_status(*, sid: str, status: str, error_code: str = "") -> bool:
+    """Record a delivery report; returns whether a message changed."""
+    new = TWILIO_STATUSES.get(status)
+    if new is None or not sid:
+        return False
+    lower = [name for name, rank in RANK.items() if rank < RANK[new]]
+    fields = {"status": new}
+    if new == Status.FAILED:
+        fields["error_code"] = error_code[:20]
+        fields["last_error"] = f"carrier: {status} {error_code}".strip()
+    changed = OutboundMessage.objects.filter(provider_sid=sid, status__in=lower).update(**fields)
+    if changed and new == Status.FAILED and error_code == backends.OPTED_OUT:
+        Citizen.objects.filter(outbound_messages__provider_sid=sid).update(sms_opt_out=True)
+    return bool(changed)
