@@ -35,9 +35,7 @@ def text(appointment: Appointment) -> str:
         start=appointment.start,
         place=digipunt.display_short_name,
         address=digipunt.street,
-        topic=appointment.topic.name_in(language),
         bring=appointment.topic.what_to_bring_in(language),
-        code=appointment.code,
     )
 
 

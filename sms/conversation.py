@@ -268,7 +268,7 @@ def offer_slots(conversation, citizen, topic, digipunt_id, now, *, after=None, t
     slots = find_slots(
         citizen=citizen, topic=topic, language=language, digipunt_id=digipunt_id, now=now, after=after
     )
-    name = topic.name_in(language)
+    name = topic_label(topic, language)
     if not slots:
         if after is not None:
             count = len(conversation.data.get("slots", []))
@@ -334,7 +334,7 @@ def answer_waitlist(conversation, citizen, message, now) -> Reply:
         digipunt=Digipunt.objects.filter(pk=digipunt_id).first(),
     )
     return Reply(
-        render("waitlisted", conversation.language, topic=topic.name_in(conversation.language)),
+        render("waitlisted", conversation.language, topic=topic_label(topic, conversation.language)),
         Event.WAITLISTED,
     )
 
@@ -353,7 +353,7 @@ def text_waitlist_offer(entry: WaitlistEntry, *, now: datetime.datetime) -> Outb
             language,
             start=entry.offered_start,
             place=entry.offered_digipunt.display_short_name,
-            topic=entry.topic.name_in(language),
+            topic=topic_label(entry.topic, language),
         ),
         key=f"offer:{entry.pk}:{entry.offered_start.isoformat()}",
     )

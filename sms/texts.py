@@ -92,8 +92,8 @@ def confirmed(start: datetime.datetime, place: str, address: str, bring: str, co
 
 
 @text
-def reminder(start: datetime.datetime, place: str, address: str, topic: str, bring: str, code: str) -> str:
-    values = {"day": day(start), "time": time(start), "place": place, "address": address, "topic": topic}
+def reminder(start: datetime.datetime, place: str, address: str, bring: str) -> str:
+    values = {"day": day(start), "time": time(start), "place": place, "address": address}
     message = _("Reminder: %(day)s at %(time)s you have an appointment at %(place)s, %(address)s.") % values
     if bring:
         message += " " + _("Bring: %(bring)s") % {"bring": bring}

@@ -38,7 +38,7 @@ def _signed_form_post(request):
     """None when the request may go on, else the 4xx response to give."""
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
-    if request.content_type != "application/x-www-form-urlencoded":
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return HttpResponseBadRequest("Expected a form-encoded body.", content_type="text/plain")
     if not signatures.is_valid(request):
         logger.warning("Rejected %s: missing or invalid Twilio signature", request.path)

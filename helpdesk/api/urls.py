@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from appointments.api import views as appointment_api
 from helpdesk.api import views
+from sms.api import SmsMessagesView
 from volunteers import api as volunteer_api
 
 router = DefaultRouter()
@@ -24,5 +25,6 @@ router.register(
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("slots/", appointment_api.SlotsView.as_view(), name="api-slots"),
+    path("sms/messages/", SmsMessagesView.as_view(), name="api-sms-messages"),
     *router.urls,
 ]

@@ -1,0 +1,52 @@
+"""GET /api/v1/sms/messages/?phone=: the SMS log of one citizen, for office staff."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from phonenumber_field.phonenumber import to_python
+from rest_framework import permissions, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from helpdesk import access
+from helpdesk.api.views import IsOfficeMember
+from helpdesk.models import Citizen
+from sms.threads import thread
+
+MAX_MESSAGES = 500
+
+
+class SmsMessageSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=["in", "out"])
+    body = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=["received", "queued", "sending", "sent", "delivered", "failed", "cancelled"]
+    )
+    kind = serializers.CharField(help_text="For outbound SMS: reply, confirmation, reminder, waitlist_offer.")
+    created = serializers.DateTimeField()
+
+
+class SmsMessagesView(APIView):
+    """Inbound and outbound SMS of the citizen with this phone number, oldest first (the last 500)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsOfficeMember]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("phone", str, required=True, description="Any notation, e.g. 0470 12 34 56")
+        ],
+        responses={200: SmsMessageSerializer(many=True)},
+    )
+    def get(self, request):
+        raw = request.query_params.get("phone", "")
+        number = to_python(raw, region="BE") if raw else None
+        if not raw:
+            raise ValidationError({"phone": ["This parameter is required."]})
+        if not number or not number.is_valid():
+            raise ValidationError({"phone": ["Enter a valid phone number."]})
+        citizens = access.scope(
+            Citizen.objects.filter(phone=number.as_e164), request.user, access.OFFICE_ROLES
+        )
+        entries = sorted(
+            (entry for citizen in citizens for entry in thread(citizen)), key=lambda e: e.created
+        )[-MAX_MESSAGES:]
+        return Response(SmsMessageSerializer(entries, many=True).data)
