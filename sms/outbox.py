@@ -200,7 +200,7 @@ def dispatch(*, now: datetime.datetime | None = None, limit: int = 50, backend=N
             "municipality", "citizen", "appointment"
         )
         for message in messages.order_by("due_at", "pk"):
-            outcomes[deliver(message, token, backend=backend, now=now or timezone.now())] += 1
+            outcomes[str(deliver(message, token, backend=backend, now=now or timezone.now()))] += 1
         if len(ids) < limit:
             return outcomes
 

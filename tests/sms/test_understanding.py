@@ -1,0 +1,102 @@
+"""Reading free text: keywords, typos, sentences, languages, and anything at all (hypothesis)."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpdesk.models import Citizen
+from sms import conversation, understanding
+from sms.understanding import BOOK, CALLBACK, CANCEL, INFO, MORE, read
+
+
+@pytest.mark.parametrize(
+    ("body", "intent", "language"),
+    [
+        ("AFSPRAAK", BOOK, "nl"),
+        ("afsprak", BOOK, "nl"),
+        ("Afspraak!!", BOOK, "nl"),
+        ("rdv", BOOK, "fr"),
+        ("Rendez-vous", BOOK, "fr"),
+        ("book", BOOK, "en"),
+        ("ANNULEER", CANCEL, "nl"),
+        ("anuleer", CANCEL, "nl"),
+        ("Annuler", CANCEL, "fr"),
+        ("CANCEL", CANCEL, "en"),
+        ("ik kan niet komen", CANCEL, "nl"),
+        ("je ne peux pas venir demain", CANCEL, "fr"),
+        ("sorry I can't come", CANCEL, "en"),
+        ("BEL MIJ", CALLBACK, "nl"),
+        ("kan iemand mij bellen aub", CALLBACK, "nl"),
+        ("Appelez-moi", CALLBACK, "fr"),
+        ("please call me", CALLBACK, "en"),
+        ("INFO", INFO, None),
+        ("help", INFO, "en"),
+        ("MEER", MORE, "nl"),
+        ("plus", MORE, "fr"),
+    ],
+)
+def test_intents(body, intent, language):
+    message = read(body)
+    assert message.intent == intent
+    assert message.language == language
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ("ik wil hulp met mijn belastingen", "taxes"),
+        ("belastinegn", "taxes"),
+        ("aide pour mes impôts", "taxes"),
+        ("problem with my bank app", "banking"),
+        ("itsme werkt niet", "eid"),
+        ("mijn kind inschrijven voor school", "school"),
+        ("rendez-vous chez le médecin", "health"),
+        ("ik kreeg een rare sms, phishing?", "online_safety"),
+    ],
+)
+def test_topics_from_free_text(body, code):
+    assert read(body).topic_code == code
+
+
+@pytest.mark.parametrize(
+    ("body", "number"), [("1", 1), (" 2 ", 2), ("3.", 3), ("nr 2", 2), ("٣", 3), ("２", 2)]
+)
+def test_numbers(body, number):
+    assert read(body).number == number
+
+
+def test_opt_out_is_exact():
+    assert understanding.is_opt_out(" ARRÊT ")
+    assert understanding.is_opt_out("stop")
+    assert not understanding.is_opt_out("stop please")
+    assert not understanding.is_opt_out("stoppen met roken? nee, afspraak")
+
+
+@given(st.text(max_size=400))
+def test_reading_never_fails(body):
+    message = read(body)
+    assert message.number is None or 0 <= message.number <= 999
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    bodies=st.lists(
+        st.one_of(st.text(max_size=200), st.sampled_from(["1", "2", "9", "MEER", "AFSPRAAK", "ja"])),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_engine_answers_anything_without_breaking_its_state(
+    bodies, municipality_a, helper, django_db_blocker
+):
+    citizen, _ = Citizen.objects.get_or_create(municipality=municipality_a, phone="+32479123456")
+    from django.db import transaction
+    from django.utils import timezone
+
+    for body in bodies:
+        with transaction.atomic():
+            reply = conversation.handle(citizen, body, now=timezone.now())
+        assert isinstance(reply.text, str)
+        state = Citizen.objects.get(pk=citizen.pk).conversation.state
+        assert state in conversation.State.values
