@@ -8,6 +8,10 @@ four-week horizon, searched for the whole horizon. Baseline, in the same run and
 django-appointment 3.12 computing the same days staff member by staff member (its
 get_available_slots_for_staff path), from ../shared/peers (set up on first use in
 $PEERS_WORK, default /tmp/peers-work). Without the peers harness the baseline is reported missing.
+
+SMS webhook: a signed POST /sms/inbound/ through the Django test client (the full WSGI stack,
+signature check and one conversation step; each from a new number), against GET /healthz on the
+same stack in the same run. The ratio shows how many minimal requests one webhook costs.
 """
 
 import datetime
@@ -133,6 +137,66 @@ def ours():
     return results
 
 
+def webhook():
+    """One signed inbound SMS through the whole stack (WSGI, signature check, conversation step),
+    against a minimal Django view on the same stack in the same run."""
+    import itertools
+    import statistics
+    import time
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+    from django.test import Client
+
+    from sms.signatures import sign
+
+    settings.SMS_INBOUND_PER_HOUR = settings.SMS_OUTBOUND_PER_DAY = 10**6
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    numbers = itertools.count(1)
+    reps = 60 if QUICK else 400
+
+    def timed(fn):
+        for _ in range(5):
+            fn()
+        samples = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - t0) * 1000)
+        samples.sort()
+        return {"median_ms": statistics.median(samples), "p99_ms": samples[int(len(samples) * 0.99) - 1]}
+
+    def minimal():
+        assert client.get("/healthz").status_code == 200
+
+    def step(body):
+        def send():
+            n = next(numbers)
+            params = {
+                "MessageSid": f"SM{n:032d}",
+                "From": f"+32479{n:06d}",
+                "To": "+32460999000",
+                "Body": body,
+            }
+            response = client.post(
+                "/sms/inbound/",
+                urlencode(params),
+                content_type="application/x-www-form-urlencoded",
+                headers={"X-Twilio-Signature": sign("/sms/inbound/", params)},
+            )
+            assert response.status_code == 200
+            assert b"<Message>" in response.content
+
+        return send
+
+    return {
+        "minimal": timed(minimal),
+        "menu": timed(step("AFSPRAAK")),
+        "slots": timed(step("ik wil hulp met mijn belastingen")),
+    }
+
+
 def peer():
     """django-appointment: 20 staff x a month, staff member by staff member (its own seed)."""
     run_dir = PEERS_WORK / "appt"
@@ -188,6 +252,17 @@ def main():
          a1 and a1["median_ms"], "django-appointment, 1 staff, 1 day")  # fmt: skip
     line("slots, 1 digipunt, 1 day: SQL queries", one_day["queries"], "q", a1 and a1["queries"], "same")
     print(f"({horizon['slots']} free slots found over the horizon; {N_APPOINTMENTS} appointments booked)")
+    hook = webhook()
+    floor = hook["minimal"]
+    for key, label in (("menu", "first SMS -> topic menu"), ("slots", "sentence -> 3 slots (slot search)")):
+        for stat in ("median_ms", "p99_ms"):
+            value, base = hook[key][stat], floor[stat]
+            name = f"SMS webhook, {label}: {stat[:-3]}"
+            print(
+                f"{name:<62} {value:>10.1f} ms   baseline {base:>10.1f} ms (minimal Django view, same stack)",
+                end="",
+            )
+            print(f"   costs {value / base:.0f}x the minimal view")
 
 
 if __name__ == "__main__":

@@ -132,7 +132,7 @@ def test_queue_folds_text_into_gsm7(citizen):
 
 
 def test_a_worker_that_dies_after_claiming_loses_nothing(queued, time_machine, frozen_now, settings):
-    token, ids = outbox.claim(now=frozen_now)  # ... and then the worker is killed
+    _token, ids = outbox.claim(now=frozen_now)  # ... and then the worker is killed
     assert ids == [queued.pk]
     # Another worker finds nothing while the claim holds.
     assert outbox.dispatch() == {}

@@ -59,7 +59,7 @@ def test_topics_from_free_text(body, code):
 
 
 @pytest.mark.parametrize(
-    ("body", "number"), [("1", 1), (" 2 ", 2), ("3.", 3), ("nr 2", 2), ("٣", 3), ("２", 2)]
+    ("body", "number"), [("1", 1), (" 2 ", 2), ("3.", 3), ("nr 2", 2), ("٣", 3), ("\uff12", 2)]
 )
 def test_numbers(body, number):
     assert read(body).number == number

@@ -141,7 +141,7 @@ HOSTILE = [
     "'; DROP TABLE helpdesk_citizen; --",
     "]]></Message><Message>pwned",
     "٢",  # an Arabic-Indic two
-    "１",  # a full-width one
+    "\uff11",  # a full-width one
     "\u202eKAARPSFA",
     "AFSPRAAK\r\n\r\nBEL MIJ",
 ]
