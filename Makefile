@@ -1,5 +1,6 @@
 # Two commands for a fresh machine:
 #   make run    set up, migrate the SQLite database, load demo data, serve http://127.0.0.1:8000
+#               (with the background jobs: SMS sending and reminders, printed by the console backend)
 #   make test   set up with the test tools and run the whole suite (DATABASE_URL picks PostgreSQL)
 .PHONY: run test setup setup-dev lint
 
@@ -17,6 +18,8 @@ run: setup
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py seed_demo
 	@echo "Digipunt Helpdesk on http://$(HOST):$(PORT)/  (log in with one of the demo logins above)"
+	@# The background jobs (sending SMS, reminders) run beside the web server and stop with it.
+	$(PY) manage.py run_jobs --interval 5 & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev

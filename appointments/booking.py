@@ -198,8 +198,9 @@ def book(
 ) -> Appointment:
     """Book `citizen` at `start`; raise BookingError (400) or SlotTaken (409).
 
-    The volunteer is told by e-mail after commit (`notify=False` for demo data and reschedules,
-    which tell the volunteer themselves)."""
+    The citizen gets an SMS confirmation (SMS bookings get it as the webhook's reply) and the
+    volunteer an e-mail after commit; `notify=False` (demo data) tells nobody. Reschedules tell the
+    volunteer themselves."""
     now = now or timezone.now()
     if citizen.municipality_id != digipunt.municipality_id:
         raise BookingError(_("This citizen belongs to another municipality."), field="citizen")
@@ -244,7 +245,7 @@ def book(
                 status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
             ).update(status=WaitlistEntry.Status.BOOKED)
             reminders.schedule(appointment, now=now)
-            if channel != Channel.SMS:
+            if notify and channel != Channel.SMS:
                 reminders.confirm(appointment, now=now)
             if notify and rescheduled_from is None:
                 notify_volunteer(

@@ -81,7 +81,20 @@ def seed_demo() -> Municipality:
             Membership.objects.update_or_create(user=user, municipality=municipality, defaults={"role": role})
     _seed_volunteers(municipality)
     _seed_appointments(municipality)
+    _seed_sms(municipality)
     return municipality
+
+
+def _seed_sms(municipality: Municipality) -> None:
+    """Two short SMS conversations through the real engine (fixed MessageSids: seeding twice
+    changes nothing): one citizen asks to be called, another starts booking."""
+    from sms import inbound
+
+    for sid, phone, body in [
+        ("SMdemo00000000000000000000000001", "+32470000104", "Kan iemand mij bellen?"),
+        ("SMdemo00000000000000000000000002", "+32470000102", "afspraak"),
+    ]:
+        inbound.receive(sid=sid, from_=phone, to=str(municipality.sms_number), body=body)
 
 
 def _seed_volunteers(municipality: Municipality) -> None:

@@ -27,6 +27,18 @@ def test_seed_demo_builds_demodorp_as_the_contract_says(settings):
     assert authenticate(username="admin", password="demo").is_superuser
 
 
+def test_seed_demo_has_sms_conversations_for_staff_to_follow_up(settings):
+    from sms.models import CallbackRequest, InboundMessage, OutboundMessage
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert InboundMessage.objects.count() == 2
+    assert CallbackRequest.objects.get().phone == "+32470000104"
+    # Demo bookings tell nobody: no confirmations queued for the demo citizens.
+    assert not OutboundMessage.objects.filter(kind="confirmation").exists()
+
+
 def test_seed_demo_is_idempotent(settings):
     settings.DEBUG = True
     call_command("seed_demo")
