@@ -148,7 +148,9 @@ def handle(citizen: Citizen, body: str, *, now: datetime.datetime) -> Reply:
         return Reply("", Event.IGNORED)
     conversation = load(citizen, now)
     message = understanding.read(body, topic_names(municipality.pk))
-    if message.language and message.language != conversation.language:
+    # Short answers (ja, non, ok, plus) do not switch the language of a conversation under way.
+    says_language = message.intent not in (YES, NO, MORE, THANKS)
+    if message.language and says_language and message.language != conversation.language:
         conversation.language = message.language
         Citizen.objects.filter(pk=citizen.pk).update(language=message.language)
         citizen.language = message.language

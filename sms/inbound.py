@@ -45,7 +45,8 @@ def clean_body(body: str) -> str:
 def receive(*, sid: str, from_: str, to: str, body: str, now: datetime.datetime | None = None) -> str:
     """Handle one inbound SMS and return the reply text ("" for no reply)."""
     now = now or timezone.now()
-    sid, from_, to = (sid or "").strip(), (from_ or "").strip()[:40], (to or "").strip()[:40]
+    sid = (sid or "").strip()
+    from_, to = (CONTROL.sub("", value or "").strip()[:40] for value in (from_, to))
     if not SID_PATTERN.match(sid):
         raise Malformed("MessageSid is missing or malformed.")
     if not from_ or not to:
@@ -59,10 +60,33 @@ def receive(*, sid: str, from_: str, to: str, body: str, now: datetime.datetime 
                 )
         except IntegrityError:
             return InboundMessage.objects.get(message_sid=sid).reply
-        event, reply = _answer(message, now)
+        try:
+            with transaction.atomic():
+                event, reply = _answer(message, now)
+        except Exception:
+            # A bug must not lose the message or leave the citizen without an answer: the message
+            # stays stored, staff are asked to call, and the citizen is told so.
+            logger.exception("Inbound SMS %s could not be handled", sid)
+            event, reply = _failed(message, now)
         message.event, message.reply = event, reply
         message.save(update_fields=["municipality", "citizen", "event", "reply"])
     return reply
+
+
+def _failed(message: InboundMessage, now: datetime.datetime) -> tuple[str, str]:
+    message.citizen = None  # a citizen row made in the rolled-back work no longer exists
+    sender = _phone(message.from_number)
+    if message.municipality_id is None or sender is None or not can_receive_sms(sender):
+        return Event.NOT_UNDERSTOOD, ""
+    message.citizen = Citizen.objects.filter(municipality_id=message.municipality_id, phone=sender).first()
+    callbacks.request(
+        citizen=message.citizen,
+        municipality=message.municipality,
+        phone=str(sender),
+        reason=CallbackRequest.Reason.NOT_UNDERSTOOD,
+        now=now,
+    )
+    return Event.CALLBACK, render("callback_soon", message.municipality.default_language)
 
 
 def _answer(message: InboundMessage, now: datetime.datetime) -> tuple[str, str]:

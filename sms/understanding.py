@@ -53,7 +53,7 @@ KEYWORDS = {
     "call me": (CALLBACK, "en"),
     "call back": (CALLBACK, "en"),
     "info": (INFO, None),
-    "help": (INFO, "en"),
+    "help": (INFO, None),  # Dutch speakers say "help" too
     "hulp": (INFO, "nl"),
     "aide": (INFO, "fr"),
     "meer": (MORE, "nl"),

@@ -38,7 +38,7 @@ def _signed_form_post(request):
     """None when the request may go on, else the 4xx response to give."""
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
-    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if request.content_type != "application/x-www-form-urlencoded":  # what Twilio sends
         return HttpResponseBadRequest("Expected a form-encoded body.", content_type="text/plain")
     if not signatures.is_valid(request):
         logger.warning("Rejected %s: missing or invalid Twilio signature", request.path)
@@ -68,11 +68,16 @@ def status_webhook(request):
     refused = _signed_form_post(request)
     if refused is not None:
         return refused
-    sid = request.POST.get("MessageSid", "")[:64]
-    status = request.POST.get("MessageStatus", "")[:20]
-    if not sid or not status:
+    sid = request.POST.get("MessageSid", "")
+    status = request.POST.get("MessageStatus", "")
+    error_code = request.POST.get("ErrorCode", "")
+    if (
+        not inbound.SID_PATTERN.match(sid)
+        or not status.isalpha()
+        or (error_code and not error_code.isdigit())
+    ):
         return HttpResponseBadRequest("MessageSid and MessageStatus are required.", content_type="text/plain")
-    outbox.apply_status(sid=sid, status=status, error_code=request.POST.get("ErrorCode", "")[:20])
+    outbox.apply_status(sid=sid, status=status[:20], error_code=error_code[:20])
     return twiml()
 
 

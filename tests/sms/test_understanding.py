@@ -30,7 +30,7 @@ from sms.understanding import BOOK, CALLBACK, CANCEL, INFO, MORE, read
         ("Appelez-moi", CALLBACK, "fr"),
         ("please call me", CALLBACK, "en"),
         ("INFO", INFO, None),
-        ("help", INFO, "en"),
+        ("help", INFO, None),
         ("MEER", MORE, "nl"),
         ("plus", MORE, "fr"),
     ],

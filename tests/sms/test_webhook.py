@@ -180,3 +180,46 @@ def test_outbound_daily_limit_stops_replies(phone_of, settings):
     replies = [phone("hallo") for _ in range(3)]
     assert replies[2] == ""
     assert OutboundMessage.objects.count() == 2
+
+
+def test_nul_and_control_characters_in_every_field_are_harmless(municipality_a):
+    data = params(municipality_a, body="af\x00spraak")
+    data["From"] = "+32479\x00123456"
+    data["To"] = str(municipality_a.sms_number) + "\x00"
+    response = post_signed(Client(), INBOUND, data)
+    assert response.status_code == 200
+    message = InboundMessage.objects.get()
+    assert "\x00" not in message.from_number + message.to_number + message.body
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"MessageSid": "SM\x001", "MessageStatus": "delivered"},
+        {"MessageSid": "SM1", "MessageStatus": "deli\x00vered"},
+        {"MessageSid": "SM1", "MessageStatus": "failed", "ErrorCode": "<script>"},
+    ],
+)
+def test_malformed_status_callbacks_are_a_400(data):
+    assert post_signed(Client(), STATUS, data).status_code == 400
+
+
+def test_multipart_is_refused_like_any_body_twilio_does_not_send(municipality_a):
+    data = params(municipality_a)
+    response = Client().post(INBOUND, data, headers={"X-Twilio-Signature": sign(INBOUND, data)})
+    assert response.status_code == 400
+
+
+def test_a_bug_in_the_engine_loses_nothing_and_staff_call(municipality_a, monkeypatch, caplog):
+    from sms import conversation
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(conversation, "handle", broken)
+    response = post_signed(Client(), INBOUND, params(municipality_a))
+    assert response.status_code == 200
+    assert "bellen" in reply_text(response)
+    assert InboundMessage.objects.get().body == "AFSPRAAK"
+    assert CallbackRequest.objects.get().phone == "+32479123456"
+    assert "could not be handled" in caplog.text
