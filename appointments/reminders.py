@@ -98,5 +98,7 @@ def schedule_missing(*, now: datetime.datetime) -> int:
 
 def cancel(appointment: Appointment) -> int:
     return OutboundMessage.objects.filter(
-        appointment=appointment, kind=OutboundMessage.Kind.REMINDER, status=OutboundMessage.Status.QUEUED
+        appointment=appointment,
+        kind=OutboundMessage.Kind.REMINDER,
+        status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING],
     ).update(status=OutboundMessage.Status.CANCELLED)

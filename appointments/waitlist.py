@@ -39,21 +39,32 @@ def add(*, citizen, topic, language, channel, digipunt=None) -> WaitlistEntry:
 def offer_freed_slot(
     appointment: Appointment, *, now: datetime.datetime | None = None
 ) -> WaitlistEntry | None:
-    """After a cancellation: offer the freed time to the first waiting citizen it suits."""
-    now = now or timezone.now()
+    """After a cancellation: offer the freed time to the first waiting citizen it suits (not to
+    the one who cancelled)."""
+    return offer_time(
+        appointment.digipunt,
+        appointment.start,
+        appointment.end,
+        now=now or timezone.now(),
+        skip_citizen_id=appointment.citizen_id,
+    )
+
+
+def offer_time(digipunt, start, end, *, now, skip_citizen_id=None) -> WaitlistEntry | None:
+    """Offer the time from `start` to `end` at `digipunt` to the first waiting citizen it suits."""
     # Offers of times already past were not taken: those people wait again.
     WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED, offered_start__lt=now).update(
         status=WaitlistEntry.Status.WAITING, offered_start=None, offered_digipunt=None
     )
-    digipunt = appointment.digipunt
     waiting = (
         WaitlistEntry.objects.filter(
             municipality_id=digipunt.municipality_id, status=WaitlistEntry.Status.WAITING
         )
         .filter(Q(digipunt__isnull=True) | Q(digipunt=digipunt))
+        .exclude(citizen_id=skip_citizen_id)
         .select_related("topic", "citizen")
     )
-    day = timezone.localtime(appointment.start).date()
+    day = timezone.localtime(start).date()
     for entry in waiting[:MAX_ENTRIES_TRIED]:
         slots = free_slots(
             topic=entry.topic,
@@ -64,7 +75,7 @@ def offer_freed_slot(
             digipunten=[digipunt],
             citizen=entry.citizen,
         )
-        fitting = [s for s in slots if s.start < appointment.end and appointment.start < s.end]
+        fitting = [s for s in slots if s.start < end and start < s.end]
         if fitting:
             entry.status = WaitlistEntry.Status.OFFERED
             entry.offered_start = fitting[0].start

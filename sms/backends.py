@@ -67,7 +67,12 @@ class TwilioBackend:
     timeout = 15
 
     def __init__(self):
+        from django.core.exceptions import ImproperlyConfigured
         from twilio.http.http_client import TwilioHttpClient
+
+        # A send must end well within a dispatcher's claim, or another worker could send it too.
+        if settings.SMS_CLAIM_SECONDS <= 2 * self.timeout:
+            raise ImproperlyConfigured(f"SMS_CLAIM_SECONDS must be more than {2 * self.timeout}.")
         from twilio.rest import Client
 
         self.client = Client(
@@ -88,11 +93,11 @@ class TwilioBackend:
             )
         except TwilioRestException as error:
             code = str(error.code or "")
-            if error.status >= 500 or error.status == 429:
-                raise TemporaryError(f"Twilio {error.status}: {error.msg}", code) from error
-            if code in PERMANENT_CODES or 400 <= error.status < 500:
+            if code in PERMANENT_CODES:
                 raise PermanentError(f"Twilio {error.status}: {error.msg}", code) from error
-            raise TemporaryError(str(error), code) from error
+            # Anything else may pass: 5xx, 429, 21611 (queue full), even 401 while credentials are
+            # being fixed. Retries are bounded by SMS_MAX_ATTEMPTS.
+            raise TemporaryError(f"Twilio {error.status}: {error.msg}", code) from error
         except (TwilioException, OSError) as error:
             # Connection errors and timeouts (requests' exceptions are OSErrors).
             raise TemporaryError(str(error)[:200]) from error

@@ -65,6 +65,9 @@ def places(municipality_id: int) -> list[Digipunt]:
     return list(Digipunt.objects.filter(municipality_id=municipality_id, is_active=True).order_by("name"))
 
 
+MAX_PLACES = 8  # 9 means "cancel", so no menu goes that far
+
+
 def place_matters(digipunten: list[Digipunt]) -> bool:
     """Ask where first only when the places lie in different towns (deelgemeenten)."""
     return len({(d.postal_code, d.city.strip().lower()) for d in digipunten}) > 1
@@ -141,7 +144,7 @@ def handle(citizen: Citizen, body: str, *, now: datetime.datetime) -> Reply:
     """Answer one message of `citizen` (call within a transaction)."""
     municipality = citizen.municipality
     if understanding.is_opt_out(body):
-        return opt_out(citizen, now)
+        return opt_out(citizen, now, understanding.opt_out_language(body) or citizen.language)
     if understanding.is_opt_in(body):
         return opt_in(citizen, now)
     if citizen.sms_opt_out:
@@ -241,7 +244,11 @@ def choose_topic(conversation, citizen, message, now) -> Reply:
     if message.number is not None and 1 <= message.number <= len(options):
         topic = Topic.objects.filter(pk=options[message.number - 1]).first()
     elif message.topic_code:
-        topic = Topic.objects.filter(code=message.topic_code).first()
+        topic = (
+            Topic.objects.for_municipality(citizen.municipality_id)
+            .filter(code=message.topic_code, is_active=True)
+            .first()
+        )
     if topic is None:
         return not_understood(conversation, len(options))
     return after_topic(conversation, citizen, topic, now)
@@ -250,6 +257,7 @@ def choose_topic(conversation, citizen, message, now) -> Reply:
 def after_topic(conversation, citizen, topic, now) -> Reply:
     digipunten = places(citizen.municipality_id)
     if place_matters(digipunten):
+        digipunten = digipunten[:MAX_PLACES]
         _set(conversation, State.PLACE, now, {"topic": topic.pk, "places": [d.pk for d in digipunten]})
         return Reply(
             render("place_menu", conversation.language, places=[d.display_short_name for d in digipunten])
@@ -342,8 +350,14 @@ def answer_waitlist(conversation, citizen, message, now) -> Reply:
 
 
 def text_waitlist_offer(entry: WaitlistEntry, *, now: datetime.datetime) -> OutboundMessage | None:
-    """Text a waiting citizen the freed time and open the yes/no question (same transaction)."""
+    """Text a waiting citizen the freed time and open the yes/no question (same transaction).
+
+    Not while the citizen is in the middle of another exchange (their "1" would answer the wrong
+    question): then the offer stays on the counter's list for staff to phone."""
     citizen = entry.citizen
+    busy = Conversation.objects.filter(citizen=citizen, expires_at__gt=now).exclude(state=State.IDLE)
+    if busy.exists():
+        return None
     language = entry.language if entry.language in ("nl", "fr", "en") else citizen.language
     message = outbox.queue(
         municipality_id=entry.municipality_id,
@@ -387,6 +401,15 @@ def answer_offer(conversation, citizen, message, now) -> Reply:
         return Reply(render("offer_gone", language))
     if not answer:
         _back_in_line(entry)
+        # The time is still free: the next person in line gets the chance.
+        start = datetime.datetime.fromisoformat(data["start"])
+        waitlist.offer_time(
+            Digipunt.objects.get(pk=data["place"]),
+            start,
+            start + datetime.timedelta(minutes=entry.topic.default_duration_minutes),
+            now=now,
+            skip_citizen_id=citizen.pk,
+        )
         return Reply(render("offer_declined", language))
     try:
         appointment = booking.book(
@@ -484,15 +507,15 @@ def do_cancel(conversation, citizen, appointment, now) -> Reply:
 # Opting out and in
 
 
-def opt_out(citizen, now) -> Reply:
+def opt_out(citizen, now, language) -> Reply:
     Citizen.objects.filter(pk=citizen.pk).update(sms_opt_out=True)
     citizen.sms_opt_out = True
     # Nothing more goes out: queued reminders and offers are cancelled with the opt-out.
-    OutboundMessage.objects.filter(citizen=citizen, status=OutboundMessage.Status.QUEUED).update(
-        status=OutboundMessage.Status.CANCELLED, last_error="opted out"
-    )
+    OutboundMessage.objects.filter(
+        citizen=citizen, status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING]
+    ).update(status=OutboundMessage.Status.CANCELLED, last_error="opted out")
     Conversation.objects.filter(citizen=citizen).update(state=State.IDLE, data={}, expires_at=None)
-    return Reply(render("opted_out", citizen.language), Event.OPTED_OUT)
+    return Reply(render("opted_out", language), Event.OPTED_OUT)
 
 
 def opt_in(citizen, now) -> Reply:

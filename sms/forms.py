@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from helpdesk.models import Citizen
 from sms.understanding import MAX_LENGTH
 
 
@@ -22,3 +23,15 @@ class SimulatorForm(forms.Form):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
+
+    def clean(self):
+        data = super().clean()
+        municipality, phone = data.get("municipality"), data.get("phone")
+        if municipality and phone:
+            real = Citizen.objects.filter(municipality=municipality, phone=str(phone), simulated=False)
+            if real.exists():
+                self.add_error(
+                    "phone",
+                    _("This is the number of a real citizen. Use a made-up number such as 0470 00 00 01."),
+                )
+        return data

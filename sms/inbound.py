@@ -42,8 +42,11 @@ def clean_body(body: str) -> str:
     return CONTROL.sub("", body or "")[: understanding.MAX_LENGTH]
 
 
-def receive(*, sid: str, from_: str, to: str, body: str, now: datetime.datetime | None = None) -> str:
-    """Handle one inbound SMS and return the reply text ("" for no reply)."""
+def receive(
+    *, sid: str, from_: str, to: str, body: str, now: datetime.datetime | None = None, simulated: bool = False
+) -> str:
+    """Handle one inbound SMS and return the reply text ("" for no reply). `simulated`: typed in
+    the SMS simulator (the citizen it creates never gets a real SMS)."""
     now = now or timezone.now()
     sid = (sid or "").strip()
     from_, to = (CONTROL.sub("", value or "").strip()[:40] for value in (from_, to))
@@ -62,7 +65,7 @@ def receive(*, sid: str, from_: str, to: str, body: str, now: datetime.datetime 
             return InboundMessage.objects.get(message_sid=sid).reply
         try:
             with transaction.atomic():
-                event, reply = _answer(message, now)
+                event, reply = _answer(message, now, simulated)
         except Exception:
             # A bug must not lose the message or leave the citizen without an answer: the message
             # stays stored, staff are asked to call, and the citizen is told so.
@@ -89,7 +92,7 @@ def _failed(message: InboundMessage, now: datetime.datetime) -> tuple[str, str]:
     return Event.CALLBACK, render("callback_soon", message.municipality.default_language)
 
 
-def _answer(message: InboundMessage, now: datetime.datetime) -> tuple[str, str]:
+def _answer(message: InboundMessage, now: datetime.datetime, simulated: bool) -> tuple[str, str]:
     to_number = _phone(message.to_number)
     municipality = Municipality.objects.filter(sms_number=to_number).first() if to_number else None
     if municipality is None:
@@ -113,13 +116,18 @@ def _answer(message: InboundMessage, now: datetime.datetime) -> tuple[str, str]:
     recent = InboundMessage.objects.filter(
         from_number=message.from_number, received_at__gt=now - datetime.timedelta(hours=1)
     ).exclude(pk=message.pk)
-    if recent.count() >= settings.SMS_INBOUND_PER_HOUR:
+    opting = understanding.is_opt_out(message.body) or understanding.is_opt_in(message.body)
+    if recent.count() >= settings.SMS_INBOUND_PER_HOUR and not opting:  # STOP always works
         logger.warning("Inbound SMS from %s over the hourly limit: stored, not answered", sender)
         return Event.RATE_LIMITED, ""
     citizen, _created = Citizen.objects.get_or_create(
-        municipality=municipality, phone=sender, defaults={"language": municipality.default_language}
+        municipality=municipality,
+        phone=sender,
+        defaults={"language": municipality.default_language, "simulated": simulated},
     )
-    Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now)
+    if citizen.simulated and not simulated:
+        citizen.simulated = False  # a real phone texted from this number: it is a real citizen
+    Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now, simulated=citizen.simulated)
     message.citizen = citizen
     reply = conversation.handle(citizen, message.body, now=now)
     text = reply.text

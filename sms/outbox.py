@@ -2,10 +2,12 @@
 
 Claiming marks rows `sending` with a token and an expiry in one short transaction (on PostgreSQL
 `SELECT ... FOR UPDATE SKIP LOCKED`, so two dispatchers never take the same row; SQLite serialises
-write transactions). The send happens outside any transaction; its result is written only while
-the claim is still ours. A worker that dies after claiming leaves a claim that expires, and the
-row is due again. The one window left is a crash after Twilio accepted the message but before the
-row was marked sent: then it is sent again (at least once; Twilio offers no idempotency key).
+write transactions). Just before each send the claim is renewed and the row read afresh (so a
+long batch never outlives its claim, and an opt-out or a cancellation made meanwhile counts); the
+send happens outside any transaction and its result is written only while the claim is ours.
+A worker that dies after claiming leaves a claim that expires, and the row is due again. The one
+window left is a crash after Twilio accepted the message but before the row was marked sent: then
+it is sent again (at least once; Twilio offers no idempotency key).
 """
 
 import datetime
@@ -128,6 +130,17 @@ def status_callback_url() -> str:
     return settings.PUBLIC_BASE_URL + reverse("sms:status")
 
 
+def renew(message_id: int, token: str, now: datetime.datetime) -> OutboundMessage | None:
+    """Just before sending: extend our claim if we still hold it, and read the row afresh (the
+    citizen may have opted out, the appointment been cancelled, since the batch was claimed)."""
+    renewed = OutboundMessage.objects.filter(
+        pk=message_id, claim_token=token, status=Status.SENDING, claimed_until__gt=now
+    ).update(claimed_until=now + datetime.timedelta(seconds=settings.SMS_CLAIM_SECONDS))
+    if not renewed:
+        return None
+    return OutboundMessage.objects.select_related("municipality", "citizen", "appointment").get(pk=message_id)
+
+
 def deliver(message: OutboundMessage, token: str, *, backend, now: datetime.datetime) -> str:
     """Send one claimed message and record what happened; returns the resulting status."""
     citizen = message.citizen
@@ -146,6 +159,12 @@ def deliver(message: OutboundMessage, token: str, *, backend, now: datetime.date
         logger.warning("SMS to %s postponed: daily limit reached", message.to)
         _finish(message, token, status=Status.QUEUED, due_at=later, last_error="daily limit reached")
         return Status.QUEUED
+    if citizen is not None and citizen.simulated:
+        # A citizen of the SMS simulator: the message shows in the simulator, no SMS goes out.
+        _finish(
+            message, token, status=Status.SENT, attempts=message.attempts + 1, provider_sid="", sent_at=now
+        )
+        return Status.SENT
     sender = message.municipality.sms_number
     if not sender:
         _finish(message, token, status=Status.FAILED, last_error="the municipality has no SMS number")
@@ -196,11 +215,13 @@ def dispatch(*, now: datetime.datetime | None = None, limit: int = 50, backend=N
         token, ids = claim(now=moment, limit=limit)
         if not ids:
             return outcomes
-        messages = OutboundMessage.objects.filter(pk__in=ids).select_related(
-            "municipality", "citizen", "appointment"
-        )
-        for message in messages.order_by("due_at", "pk"):
-            outcomes[str(deliver(message, token, backend=backend, now=now or timezone.now()))] += 1
+        for message_id in ids:
+            moment = now or timezone.now()
+            message = renew(message_id, token, moment)
+            if message is None:  # our claim ran out and another worker has it, or it was cancelled
+                outcomes["skipped"] += 1
+                continue
+            outcomes[str(deliver(message, token, backend=backend, now=moment))] += 1
         if len(ids) < limit:
             return outcomes
 

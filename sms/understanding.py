@@ -25,7 +25,17 @@ BOOK, CANCEL, CALLBACK, INFO, MORE, YES, NO, THANKS, STOP, START = (
     "start",
 )
 
-OPT_OUT_WORDS = {"stop", "stoppen", "arret", "uitschrijven", "unsubscribe", "stopall", "end", "quit"}
+# Opt-out words and the language their confirmation is in (None: the citizen's language).
+OPT_OUT_WORDS = {
+    "stop": None,
+    "stopall": None,
+    "stoppen": "nl",
+    "uitschrijven": "nl",
+    "arret": "fr",
+    "unsubscribe": "en",
+    "end": "en",
+    "quit": "en",
+}
 OPT_IN_WORDS = {"start", "unstop", "inschrijven"}
 
 # Whole-message keywords: (intent, language or None when the word says nothing about language).
@@ -217,6 +227,10 @@ def is_opt_out(body: str) -> bool:
     return fold(body) in OPT_OUT_WORDS
 
 
+def opt_out_language(body: str) -> str | None:
+    return OPT_OUT_WORDS.get(fold(body))
+
+
 def is_opt_in(body: str) -> bool:
     return fold(body) in OPT_IN_WORDS
 
@@ -268,7 +282,7 @@ def read(body: str, topic_names: dict[str, list[str]] | None = None) -> Message:
     if not text:
         return Message(text="")
     squeezed = text.replace(" ", "")
-    if squeezed.isdigit() and len(squeezed) <= 3:
+    if squeezed.isdecimal() and len(squeezed) <= 3:
         return Message(text=text, number=int(squeezed))
     # "1." or "nr 2" or "keuze 3": one short number with a word around it.
     numbers = re.findall(r"\b\d{1,2}\b", text)

@@ -164,6 +164,7 @@ def simulator(request):
             from_=str(phone),
             to=str(municipality.sms_number),
             body=form.cleaned_data["body"],
+            simulated=True,
         )
         query = urlencode({"municipality": municipality.pk, "phone": phone.as_e164})
         return redirect(f"{reverse('sms:simulator')}?{query}")

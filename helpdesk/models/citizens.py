@@ -27,6 +27,8 @@ class Citizen(models.Model):
     sms_consent_at = models.DateTimeField(_("SMS consent given"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True, db_index=True)
+    # Made by staff in the SMS simulator: messages to this number are shown, never sent.
+    simulated = models.BooleanField(_("made in the SMS simulator"), default=False)
 
     class Meta:
         verbose_name = _("citizen")

@@ -239,8 +239,7 @@ def test_waitlist_offer_by_sms_is_accepted_with_1(phone_of, municipality_a, digi
 
     taxes = Topic.objects.get(code="taxes")
     phone = phone_of()
-    phone("afspraak")  # creates the citizen
-    citizen = Citizen.objects.get(phone="+32479123456")
+    citizen = CitizenFactory(municipality=municipality_a, phone="+32479123456")
     waitlist.add(citizen=citizen, topic=taxes, language="nl", channel="sms")
     other = book(
         citizen=CitizenFactory(municipality=municipality_a),
