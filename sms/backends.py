@@ -69,11 +69,12 @@ class TwilioBackend:
     def __init__(self):
         from django.core.exceptions import ImproperlyConfigured
         from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
 
         # A send must end well within a dispatcher's claim, or another worker could send it too.
-        if settings.SMS_CLAIM_SECONDS <= 2 * self.timeout:
-            raise ImproperlyConfigured(f"SMS_CLAIM_SECONDS must be more than {2 * self.timeout}.")
-        from twilio.rest import Client
+        claim_seconds = settings.SMS_CLAIM_SECONDS
+        if claim_seconds < 2 * self.timeout:
+            raise ImproperlyConfigured(f"SMS_CLAIM_SECONDS must be at least {2 * self.timeout}.")
 
         self.client = Client(
             settings.TWILIO_ACCOUNT_SID,
