@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.constraints import PostgresExclusionConstraint
 from helpdesk.languages import SPOKEN_LANGUAGES
 from helpdesk.models import Citizen, Digipunt, Municipality, Topic
+from helpdesk.models.help_requests import Channel
 from volunteers.models import Volunteer
 
 LANGUAGE_CHOICES = list(SPOKEN_LANGUAGES.items())
@@ -22,14 +23,6 @@ CODE_LENGTH = 6
 
 def new_booking_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-class Channel(models.TextChoices):
-    SMS = "sms", _("SMS")
-    PHONE = "phone", _("Phone")
-    COUNTER = "counter", _("Counter")
-    WEB = "web", _("Web")
-    API = "api", _("API")
 
 
 class TsTzRange(Func):
