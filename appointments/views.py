@@ -80,7 +80,7 @@ def counter(request):
     appointments = (
         _appointments(request)
         .filter(digipunt=chosen, start__gte=start, start__lt=start + datetime.timedelta(days=1))
-        .select_related("topic", "citizen", "volunteer__user")
+        .select_related("topic", "citizen", "volunteer__user", "help_request")
         .order_by("start")
     )
     tickets = walk_ins.queue(chosen, day)

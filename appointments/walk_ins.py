@@ -62,7 +62,11 @@ def _move(ticket, to, *, by=None, now=None) -> WalkIn:
 
 
 def queue(digipunt, day: datetime.date) -> list[WalkIn]:
-    return list(WalkIn.objects.filter(digipunt=digipunt, day=day).select_related("topic").order_by("number"))
+    return list(
+        WalkIn.objects.filter(digipunt=digipunt, day=day)
+        .select_related("topic", "help_request")
+        .order_by("number")
+    )
 
 
 def estimated_waits(tickets: list[WalkIn], desks: int) -> dict[int, int]:

@@ -13,11 +13,14 @@ def navigation(request):
     if hasattr(user, "volunteer"):
         links.append(("schedule", reverse("volunteers:schedule"), _("My schedule")))
         links.append(("my-availability", reverse("volunteers:my-availability"), _("My availability")))
+    if access.is_office_member(user) or hasattr(user, "volunteer"):
+        links.append(("help-log", reverse("help-log"), _("Log help")))
     if access.is_office_member(user):
         links.append(("counter", reverse("appointments:counter"), _("Counter")))
         links.append(("book", reverse("appointments:book"), _("Book for a caller")))
         links.append(("list", reverse("volunteers:list"), _("Volunteers")))
         links.append(("sms", reverse("sms:follow-up"), _("Call back")))
+        links.append(("referrals", reverse("help-referrals"), _("Referrals")))
         links.append(("simulator", reverse("sms:simulator"), _("SMS simulator")))
     if access.can_use_admin(user):
         links.append(("admin", reverse("admin:index"), _("Configuration")))

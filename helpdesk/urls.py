@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from helpdesk import views
+from helpdesk import help_request_views, views
 from helpdesk.forms import LoginForm
 
 urlpatterns = [
@@ -23,6 +23,13 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("counter/", include("appointments.urls")),
     path("sms/", include("sms.urls")),
+    path("help/log/", help_request_views.log_help, name="help-log"),
+    path("help/referrals/", help_request_views.referrals, name="help-referrals"),
+    path(
+        "help/referrals/<int:pk>/picked-up/",
+        help_request_views.referral_confirmed,
+        name="help-referral-confirmed",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("helpdesk.api.urls")),

@@ -47,7 +47,7 @@ def appointments_between(volunteer: Volunteer, first: datetime.date, last: datet
                 last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
             ),
         )
-        .select_related("digipunt", "topic", "citizen")
+        .select_related("digipunt", "topic", "citizen", "help_request")
         .order_by("start")
     )
 

@@ -123,6 +123,7 @@ def schedule(request):
         "volunteers/schedule.html",
         {
             "volunteer": volunteer,
+            "today": today,
             "days": sorted(coming.items()),
             "past": list(reversed(past)),
             "feed": feed_links(volunteer),
