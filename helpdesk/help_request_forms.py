@@ -59,9 +59,9 @@ class HelpRequestForm(forms.Form):
         self.fields["digipunt"].queryset = digipunten
         self.fields["topics"].queryset = topics
         if fixed_visit:
-            # Logged for an appointment or walk-in: where, when and how are known.
+            # Logged for an appointment or walk-in: where, when and how come from the visit.
             for name in ("digipunt", "channel", "date"):
-                self.fields[name].widget = forms.HiddenInput()
+                del self.fields[name]
 
     def clean_date(self):
         day = self.cleaned_data["date"]

@@ -99,7 +99,7 @@ def log_help(request):
         request.POST or None, initial=initial, digipunten=places, topics=topics, fixed_visit=visit is not None
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = {**initial, **form.cleaned_data} if visit is not None else form.cleaned_data
         try:
             with transaction.atomic():
                 if appointment is not None:
