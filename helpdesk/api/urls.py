@@ -2,12 +2,14 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from appointments.api import views as appointment_api
+from helpdesk.api import help_requests as help_request_api
 from helpdesk.api import views
 from sms.api import SmsMessagesView
 from volunteers import api as volunteer_api
 
 router = DefaultRouter()
 router.register("topics", views.TopicViewSet, basename="topic")
+router.register("help-requests", help_request_api.HelpRequestViewSet, basename="help-request")
 router.register("digipunten", views.DigipuntViewSet, basename="digipunt")
 router.register(r"digipunten/(?P<digipunt_pk>\d+)/closures", views.ClosureViewSet, basename="closure")
 router.register("citizens", views.CitizenViewSet, basename="citizen")
@@ -26,5 +28,6 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("slots/", appointment_api.SlotsView.as_view(), name="api-slots"),
     path("sms/messages/", SmsMessagesView.as_view(), name="api-sms-messages"),
+    path("stats/", help_request_api.StatsView.as_view(), name="api-stats"),
     *router.urls,
 ]

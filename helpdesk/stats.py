@@ -1,0 +1,249 @@
+"""Statistics of help given and demand, as plain functions over the help-request log.
+
+Every figure is anonymous (counts only) and bucketed in local time: a help request stores its
+Europe/Brussels date and hour when it is logged, so months, ISO weeks, weekdays and hours are
+plain columns, never a fixed UTC offset. `summary` answers the API and the dashboard alike.
+"""
+
+import datetime
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractIsoWeekDay, ExtractIsoYear, ExtractWeek, TruncMonth
+from django.utils import timezone
+
+from appointments.models import Appointment, WaitlistEntry, WalkIn
+from helpdesk.models import Digipunt, HelpRequest, HelpRequestTopic, Outcome, Topic
+from sms.models import InboundMessage
+
+Status = Appointment.Status
+
+
+@dataclass(frozen=True)
+class Period:
+    first: datetime.date
+    last: datetime.date  # inclusive
+
+    @classmethod
+    def last_twelve_months(cls, today: datetime.date | None = None) -> "Period":
+        today = today or timezone.localdate()
+        return cls(today.replace(year=today.year - 1) + datetime.timedelta(days=1), today)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous(self) -> "Period":
+        last = self.first - datetime.timedelta(days=1)
+        return Period(last - datetime.timedelta(days=self.days - 1), last)
+
+    def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as [start, end) in local time, for timestamp columns."""
+        zone = timezone.get_current_timezone()
+        start = datetime.datetime.combine(self.first, datetime.time.min, tzinfo=zone)
+        end = datetime.datetime.combine(
+            self.last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        )
+        return start, end
+
+
+def _scope(
+    queryset,
+    municipality_ids,
+    digipunt_id,
+    municipality_field="municipality_id",
+    digipunt_field="digipunt_id",
+):
+    if municipality_ids is not None:
+        queryset = queryset.filter(**{f"{municipality_field}__in": municipality_ids})
+    if digipunt_id is not None:
+        queryset = queryset.filter(**{digipunt_field: digipunt_id})
+    return queryset
+
+
+def help_requests(municipality_ids, period: Period, digipunt_id=None):
+    return _scope(
+        HelpRequest.objects.filter(date__range=(period.first, period.last)), municipality_ids, digipunt_id
+    )
+
+
+def _counts(queryset, field):
+    return {row[field]: row["count"] for row in queryset.values(field).annotate(count=Count("pk")).order_by()}
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int | None = None) -> dict:
+    """All figures for the municipalities (None: all) and period, optionally one digipunt."""
+    requests = help_requests(municipality_ids, period, digipunt_id)
+    totals = requests.aggregate(
+        total=Count("pk"),
+        minutes=Sum("duration_minutes"),
+        self_reliant=Count("pk", filter=Q(self_reliant=True)),
+        first_visits=Count("pk", filter=Q(first_visit=True)),
+        returning=Count("pk", filter=Q(first_visit=False)),
+    )
+    total = totals["total"]
+
+    topic_links = _scope(
+        HelpRequestTopic.objects.filter(date__range=(period.first, period.last)),
+        municipality_ids,
+        digipunt_id,
+        digipunt_field="help_request__digipunt_id",
+    )
+    by_topic_id = _counts(topic_links, "topic_id")
+    topics = {t.pk: t for t in Topic.objects.filter(pk__in=by_topic_id)}
+    by_digipunt_id = _counts(requests, "digipunt_id")
+    places = {d.pk: d for d in Digipunt.objects.filter(pk__in=by_digipunt_id)}
+
+    by_month = [
+        {"month": row["month"].strftime("%Y-%m"), "count": row["count"]}
+        for row in requests.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    ]
+    by_week = [
+        {"week": f"{row['year']}-W{row['week']:02d}", "count": row["count"]}
+        for row in requests.annotate(year=ExtractIsoYear("date"), week=ExtractWeek("date"))
+        .values("year", "week")
+        .annotate(count=Count("pk"))
+        .order_by("year", "week")
+    ]
+    heatmap = [
+        {"weekday": row["weekday"], "hour": row["hour"], "count": row["count"]}
+        for row in requests.filter(hour__isnull=False)
+        .annotate(weekday=ExtractIsoWeekDay("date"))
+        .values("weekday", "hour")
+        .annotate(count=Count("pk"))
+        .order_by("weekday", "hour")
+    ]
+    referrals = requests.filter(outcome=Outcome.REFERRED)
+    referral_counts = referrals.aggregate(
+        total=Count("pk"),
+        confirmed=Count("pk", filter=Q(referral_confirmed_at__isnull=False)),
+        overdue=Count(
+            "pk", filter=Q(referral_confirmed_at__isnull=True, follow_up_on__lt=timezone.localdate())
+        ),
+    )
+
+    previous_total = help_requests(municipality_ids, period.previous(), digipunt_id).count()
+    return {
+        "period": {"from": period.first.isoformat(), "to": period.last.isoformat()},
+        "total": total,
+        "help_hours": round((totals["minutes"] or 0) / 60, 1),
+        "self_reliance_share": share(totals["self_reliant"], total),
+        "first_visits": totals["first_visits"],
+        "returning_visits": totals["returning"],
+        "by_topic": sorted(
+            (
+                {"topic": topics[pk].code, "name": topics[pk].name, "count": n}
+                for pk, n in by_topic_id.items()
+            ),
+            key=lambda row: (-row["count"], row["topic"]),
+        ),
+        "by_channel": _ranked(_counts(requests, "channel"), "channel"),
+        "by_outcome": _ranked(_counts(requests, "outcome"), "outcome"),
+        "by_digipunt": sorted(
+            ({"digipunt": pk, "name": places[pk].name, "count": n} for pk, n in by_digipunt_id.items()),
+            key=lambda row: (-row["count"], row["name"]),
+        ),
+        "by_month": by_month,
+        "by_week": by_week,
+        "heatmap": heatmap,
+        "referrals": {
+            **referral_counts,
+            "open": referral_counts["total"] - referral_counts["confirmed"],
+            "by_referred_to": _ranked(_counts(referrals, "referred_to"), "referred_to"),
+        },
+        "appointments": appointment_figures(municipality_ids, period, digipunt_id),
+        "walk_ins": walk_in_figures(municipality_ids, period, digipunt_id),
+        "unmet_demand_detail": (unmet := unmet_demand(municipality_ids, period, digipunt_id)),
+        "unmet_demand": sum(unmet.values()),
+        "previous_period": {
+            "from": period.previous().first.isoformat(),
+            "to": period.previous().last.isoformat(),
+            "total": previous_total,
+            "change": share(total - previous_total, previous_total),
+        },
+    }
+
+
+def _ranked(counts: dict, name: str) -> list[dict]:
+    return sorted(
+        ({name: key, "count": n} for key, n in counts.items()), key=lambda row: (-row["count"], row[name])
+    )
+
+
+def appointment_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
+    start, end = period.moments()
+    appointments = _scope(
+        Appointment.objects.filter(start__gte=start, start__lt=end),
+        municipality_ids,
+        digipunt_id,
+        municipality_field="digipunt__municipality_id",
+    )
+    counts = _counts(appointments, "status")
+    due = counts.get(Status.COMPLETED, 0) + counts.get(Status.NO_SHOW, 0)
+    lead_hours = [
+        (row["start"] - row["created_at"]).total_seconds() / 3600
+        for row in appointments.exclude(status=Status.CANCELLED).values("start", "created_at")[:100_000]
+    ]
+    return {
+        "booked": sum(counts.values()),
+        "completed": counts.get(Status.COMPLETED, 0),
+        "no_show": counts.get(Status.NO_SHOW, 0),
+        "cancelled": counts.get(Status.CANCELLED, 0),
+        "no_show_rate": share(counts.get(Status.NO_SHOW, 0), due),
+        "median_lead_time_hours": round(statistics.median(lead_hours), 1) if lead_hours else None,
+    }
+
+
+def walk_in_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
+    tickets = _scope(
+        WalkIn.objects.filter(day__range=(period.first, period.last)),
+        municipality_ids,
+        digipunt_id,
+        municipality_field="digipunt__municipality_id",
+    )
+    counts = _counts(tickets, "status")
+    waits = [
+        (row["called_at"] - row["arrived_at"]).total_seconds() / 60
+        for row in tickets.filter(called_at__isnull=False).values("called_at", "arrived_at")
+    ]
+    return {
+        "arrived": sum(counts.values()),
+        "served": counts.get(WalkIn.Status.SERVED, 0),
+        "left": counts.get(WalkIn.Status.LEFT, 0),
+        "median_wait_minutes": round(statistics.median(waits), 1) if waits else None,
+    }
+
+
+def unmet_demand(municipality_ids, period: Period, digipunt_id=None) -> dict:
+    """Demand nobody could meet: SMS conversations that found no time, people put on the
+    waitlist, walk-ins who left without help."""
+    start, end = period.moments()
+    sms = InboundMessage.objects.filter(
+        event=InboundMessage.Event.NO_SLOT, received_at__gte=start, received_at__lt=end
+    )
+    if municipality_ids is not None:
+        sms = sms.filter(municipality_id__in=municipality_ids)
+    waitlist = _scope(
+        WaitlistEntry.objects.filter(created_at__gte=start, created_at__lt=end), municipality_ids, None
+    )
+    if digipunt_id is not None:
+        waitlist = waitlist.filter(Q(digipunt_id=digipunt_id) | Q(digipunt__isnull=True))
+    left = _scope(
+        WalkIn.objects.filter(day__range=(period.first, period.last), status=WalkIn.Status.LEFT),
+        municipality_ids,
+        digipunt_id,
+        municipality_field="digipunt__municipality_id",
+    )
+    return {
+        "sms_without_slot": sms.count() if digipunt_id is None else 0,
+        "waitlisted": waitlist.count(),
+        "walk_ins_left": left.count(),
+    }
