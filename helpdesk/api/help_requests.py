@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from helpdesk import access, help_requests, stats
 from helpdesk.api.errors import field_errors
 from helpdesk.api.fields import TopicCodeField
+from helpdesk.api.schema import FIELD_ERRORS
 from helpdesk.api.views import IsOfficeMember
 from helpdesk.models import AgeBand, Channel, Digipunt, HelpRequest, Municipality, Outcome, ReferredTo
 from helpdesk.models.help_requests import MAX_DURATION_MINUTES
@@ -169,7 +170,7 @@ class StatsView(APIView):
             ),
             OpenApiParameter("to", datetime.date, required=False, description="Default: today"),
         ],
-        responses={200: dict},
+        responses={200: dict, 400: FIELD_ERRORS},
     )
     def get(self, request):
         municipality_ids, digipunt_id = stats_scope(request.user, request.query_params)
