@@ -134,6 +134,7 @@ def log(
                 digipunt=digipunt,
                 date=date,
                 hour=hour,
+                **HelpRequest.buckets(date),
                 channel=channel,
                 duration_minutes=duration_minutes,
                 outcome=outcome,

@@ -10,7 +10,6 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractIsoWeekDay, ExtractIsoYear, ExtractWeek, TruncMonth
 from django.utils import timezone
 
 from appointments.models import Appointment, WaitlistEntry, WalkIn
@@ -100,23 +99,16 @@ def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int
     places = {d.pk: d for d in Digipunt.objects.filter(pk__in=by_digipunt_id)}
 
     by_month = [
-        {"month": row["month"].strftime("%Y-%m"), "count": row["count"]}
-        for row in requests.annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by("month")
+        {"month": month.strftime("%Y-%m"), "count": count}
+        for month, count in sorted(_counts(requests, "month").items())
     ]
     by_week = [
-        {"week": f"{row['year']}-W{row['week']:02d}", "count": row["count"]}
-        for row in requests.annotate(year=ExtractIsoYear("date"), week=ExtractWeek("date"))
-        .values("year", "week")
-        .annotate(count=Count("pk"))
-        .order_by("year", "week")
+        {"week": f"{week // 100}-W{week % 100:02d}", "count": count}
+        for week, count in sorted(_counts(requests, "iso_week").items())
     ]
     heatmap = [
         {"weekday": row["weekday"], "hour": row["hour"], "count": row["count"]}
         for row in requests.filter(hour__isnull=False)
-        .annotate(weekday=ExtractIsoWeekDay("date"))
         .values("weekday", "hour")
         .annotate(count=Count("pk"))
         .order_by("weekday", "hour")
