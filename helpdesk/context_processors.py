@@ -21,6 +21,7 @@ def navigation(request):
         links.append(("list", reverse("volunteers:list"), _("Volunteers")))
         links.append(("sms", reverse("sms:follow-up"), _("Call back")))
         links.append(("referrals", reverse("help-referrals"), _("Referrals")))
+        links.append(("stats", reverse("stats"), _("Statistics")))
         links.append(("simulator", reverse("sms:simulator"), _("SMS simulator")))
     if access.can_use_admin(user):
         links.append(("admin", reverse("admin:index"), _("Configuration")))

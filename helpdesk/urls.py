@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from helpdesk import help_request_views, views
+from helpdesk import help_request_views, stats_views, views
 from helpdesk.forms import LoginForm
 
 urlpatterns = [
@@ -24,6 +24,13 @@ urlpatterns = [
     path("counter/", include("appointments.urls")),
     path("sms/", include("sms.urls")),
     path("help/log/", help_request_views.log_help, name="help-log"),
+    path("stats/", stats_views.dashboard, name="stats"),
+    path(
+        "stats/export/help-requests.<str:extension>",
+        stats_views.export_help_requests,
+        name="stats-export-help-requests",
+    ),
+    path("stats/export/statistics.<str:extension>", stats_views.export_summary, name="stats-export-summary"),
     path("help/referrals/", help_request_views.referrals, name="help-referrals"),
     path(
         "help/referrals/<int:pk>/picked-up/",
