@@ -183,6 +183,8 @@ SMS_OUTBOUND_PER_DAY = _int_env("SMS_OUTBOUND_PER_DAY", 20)
 SMS_MAX_ATTEMPTS = _int_env("SMS_MAX_ATTEMPTS", 6)
 SMS_RETRY_SECONDS = _int_env("SMS_RETRY_SECONDS", 30)
 SMS_CLAIM_SECONDS = _int_env("SMS_CLAIM_SECONDS", 120)
+# Network statistics hide counts below this (k-anonymity), and whatever would give them away.
+STATS_MIN_CELL = _int_env("STATS_MIN_CELL", 5)
 # An unanswered SMS menu is forgotten after this many hours.
 SMS_CONVERSATION_HOURS = _int_env("SMS_CONVERSATION_HOURS", 24)
 

@@ -239,3 +239,68 @@ def unmet_demand(municipality_ids, period: Period, digipunt_id=None) -> dict:
         "waitlisted": waitlist.count(),
         "walk_ins_left": left.count(),
     }
+
+
+def network(period: Period, k: int) -> dict:
+    """Every municipality side by side, anonymous: help requests, per 1,000 inhabitants, and
+    municipalities x topics, with counts below k (and what would reveal them) suppressed."""
+    from helpdesk.models import Municipality
+    from helpdesk.suppression import suppress
+
+    municipalities = list(Municipality.objects.order_by("name"))
+    totals = _counts(help_requests(None, period), "municipality_id")
+    topic_counts = {
+        (row["municipality_id"], row["topic_id"]): row["count"]
+        for row in HelpRequestTopic.objects.filter(date__range=(period.first, period.last))
+        .values("municipality_id", "topic_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
+    topic_ids = sorted({topic for _municipality, topic in topic_counts})
+    topics = sorted(Topic.objects.filter(pk__in=topic_ids), key=lambda t: (t.sort_order, t.code))
+    by_topic = suppress(
+        [[topic_counts.get((m.pk, t.pk), 0) for t in topics] for m in municipalities] if topics else [],
+        k,
+    )
+    request_table = suppress([[totals.get(m.pk, 0)] for m in municipalities], k)
+
+    def shown(value, hidden):
+        return None if hidden else value
+
+    rows = []
+    for index, municipality in enumerate(municipalities):
+        count_hidden = request_table.hidden[index][0]
+        count = totals.get(municipality.pk, 0)
+        rate = (
+            round(1000 * count / municipality.population, 2)
+            if municipality.population and not count_hidden
+            else None
+        )
+        rows.append(
+            {
+                "municipality": municipality.name,
+                "population": municipality.population,
+                "help_requests": shown(count, count_hidden),
+                "per_1000": rate,
+                "by_topic": [
+                    shown(topic_counts.get((municipality.pk, topic.pk), 0), by_topic.hidden[index][column])
+                    for column, topic in enumerate(topics)
+                ]
+                if topics
+                else [],
+                "topic_total": shown(by_topic.row_totals[index], by_topic.row_total_hidden[index])
+                if topics
+                else 0,
+            }
+        )
+    return {
+        "period": {"from": period.first.isoformat(), "to": period.last.isoformat()},
+        "k": k,
+        "topics": [{"topic": t.code, "name": t.name} for t in topics],
+        "rows": rows,
+        "topic_totals": [
+            shown(value, hidden)
+            for value, hidden in zip(by_topic.column_totals, by_topic.column_total_hidden, strict=True)
+        ],
+        "total": shown(request_table.total, request_table.total_hidden),
+    }

@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -183,3 +184,28 @@ def _summary_csv(tables):
     for title, header, table in tables:
         rows += [[title], header, *table, []]
     return exports.csv_stream(rows[0], rows[1:])
+
+
+@login_required
+def network_view(request):
+    """All municipalities side by side, anonymous (small counts suppressed): for everyone in an
+    office, so municipalities can compare without seeing each other's people."""
+    if not access.is_office_member(request.user):
+        raise PermissionDenied
+    form = StatsFilterForm(
+        request.GET or None, municipalities=Municipality.objects.none(), digipunten=Digipunt.objects.none()
+    )
+    del form.fields["digipunt"]
+    period = stats.Period.last_twelve_months()
+    if form.is_bound and form.is_valid():
+        last = form.cleaned_data.get("date_to") or period.last
+        first = form.cleaned_data.get("date_from") or last.replace(year=last.year - 1) + datetime.timedelta(
+            days=1
+        )
+        period = stats.Period(first, last)
+    k = settings.STATS_MIN_CELL
+    return render(
+        request,
+        "helpdesk/stats_network.html",
+        {"form": form, "figures": stats.network(period, k), "period": period, "hidden_label": f"<{k}"},
+    )

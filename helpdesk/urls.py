@@ -25,6 +25,7 @@ urlpatterns = [
     path("sms/", include("sms.urls")),
     path("help/log/", help_request_views.log_help, name="help-log"),
     path("stats/", stats_views.dashboard, name="stats"),
+    path("stats/network/", stats_views.network_view, name="stats-network"),
     path(
         "stats/export/help-requests.<str:extension>",
         stats_views.export_help_requests,

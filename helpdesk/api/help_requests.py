@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -176,3 +177,22 @@ class StatsView(APIView):
         municipality_ids, digipunt_id = stats_scope(request.user, request.query_params)
         period = parse_period(request.query_params)
         return Response(stats.summary(municipality_ids, period, digipunt_id))
+
+
+class NetworkStatsView(APIView):
+    """Every municipality side by side, anonymous: counts below STATS_MIN_CELL (and the counts
+    that would reveal them) are null."""
+
+    permission_classes = [permissions.IsAuthenticated, IsOfficeMember]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "from", datetime.date, required=False, description="Default: a year before `to`"
+            ),
+            OpenApiParameter("to", datetime.date, required=False, description="Default: today"),
+        ],
+        responses={200: dict, 400: FIELD_ERRORS},
+    )
+    def get(self, request):
+        return Response(stats.network(parse_period(request.query_params), settings.STATS_MIN_CELL))

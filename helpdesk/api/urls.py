@@ -29,5 +29,6 @@ urlpatterns = [
     path("slots/", appointment_api.SlotsView.as_view(), name="api-slots"),
     path("sms/messages/", SmsMessagesView.as_view(), name="api-sms-messages"),
     path("stats/", help_request_api.StatsView.as_view(), name="api-stats"),
+    path("stats/network/", help_request_api.NetworkStatsView.as_view(), name="api-stats-network"),
     *router.urls,
 ]

@@ -52,6 +52,9 @@ class Municipality(models.Model):
     phone = PhoneNumberField(
         _("phone number"), blank=True, help_text=_("Given to citizens who ask for help by SMS.")
     )
+    population = models.PositiveIntegerField(
+        _("inhabitants"), null=True, blank=True, help_text=_("For figures per 1,000 inhabitants.")
+    )
     citizen_retention_days = models.PositiveIntegerField(
         _("keep citizen data (days after last contact)"),
         default=365,
