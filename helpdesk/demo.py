@@ -60,7 +60,12 @@ def _user(username: str, first_name: str, *, superuser: bool = False):
 def seed_demo() -> Municipality:
     municipality, _ = Municipality.objects.update_or_create(
         name="Demodorp",
-        defaults={"default_language": "nl", "sms_number": "+32460200000", "phone": "+3250123456"},
+        defaults={
+            "default_language": "nl",
+            "sms_number": "+32460200000",
+            "phone": "+3250123456",
+            "population": 12500,
+        },
     )
     for spec in DIGIPUNTEN:
         digipunt, _ = Digipunt.objects.update_or_create(
@@ -82,7 +87,84 @@ def seed_demo() -> Municipality:
     _seed_volunteers(municipality)
     _seed_appointments(municipality)
     _seed_sms(municipality)
+    _seed_help_requests(municipality)
     return municipality
+
+
+# Topic weights per month (1-12): taxes peak in May and June, school enrolment in March.
+BASE_WEIGHTS = {
+    "banking": 4, "taxes": 2, "school": 0.6, "health": 3, "eid": 3, "government": 2, "benefits_work": 2,
+    "housing_energy": 1.5, "mobility": 1, "communication": 1.5, "device_basics": 3, "online_safety": 1.5,
+    "other": 1,
+}  # fmt: skip
+AGE_BANDS = ["75_plus", "65_74", "45_64", "25_44", "under_25", ""]
+REFERRALS = ["ocmw", "caw", "health_insurer", "bank", "tax_office", "device_loan"]
+SEASONS = {"taxes": {4: 3, 5: 9, 6: 8, 7: 3}, "school": {2: 3, 3: 8, 4: 2}, "housing_energy": {1: 3, 12: 3}}
+
+
+def _seed_help_requests(municipality: Municipality) -> None:
+    """A year of realistic help requests (deterministic): the statistics have something to show."""
+    import random
+
+    from django.utils import timezone
+
+    from helpdesk.models import HelpRequest, HelpRequestTopic
+    from helpdesk.opening import public_holiday
+
+    if HelpRequest.objects.filter(municipality=municipality).exists():
+        return
+    rnd = random.Random(7)
+    topics = {t.code: t for t in Topic.objects.filter(municipality__isnull=True, is_active=True)}
+    places = list(municipality.digipunten.filter(is_active=True).order_by("name"))
+    today = timezone.localdate()
+    choose = rnd.choices
+    rows, topic_rows = [], []
+    day = today.replace(year=today.year - 1) + datetime.timedelta(days=1)
+    while day < today:
+        if day.weekday() < 5 and not public_holiday(day):
+            codes = list(topics)
+            weights = [BASE_WEIGHTS.get(c, 1) * SEASONS.get(c, {}).get(day.month, 1) for c in codes]
+            for place in places:
+                for _ in range(rnd.randint(4, 10)):
+                    outcome = choose(
+                        ["solved", "partly_solved", "not_solved", "referred", "follow_up"], [60, 18, 7, 8, 7]
+                    )[0]
+                    chosen = {choose(codes, weights)[0]}
+                    if rnd.random() < 0.15:
+                        chosen.add(choose(codes, weights)[0])
+                    request = HelpRequest(
+                        municipality=municipality,
+                        digipunt=place,
+                        date=day,
+                        hour=choose([9, 10, 11, 13, 14, 15, 16], [3, 4, 3, 3, 4, 3, 2])[0],
+                        **HelpRequest.buckets(day),
+                        channel=choose(["sms", "phone", "counter", "web", "api"], [30, 25, 40, 3, 2])[0],
+                        duration_minutes=int(rnd.triangular(10, 90, 35)),
+                        outcome=outcome,
+                        self_reliant=outcome == "solved" and rnd.random() < 0.4,
+                        age_band=choose(AGE_BANDS, [20, 30, 25, 15, 5, 5])[0],
+                        first_visit=choose([True, False, None], [40, 50, 10])[0],
+                        referred_to=choose(REFERRALS)[0]
+                        if outcome == "referred"
+                        else "",
+                        follow_up_on=day + datetime.timedelta(days=14) if outcome == "referred" else None,
+                    )  # fmt: skip
+                    if outcome == "referred" and request.follow_up_on < today and rnd.random() < 0.7:
+                        request.referral_confirmed_at = timezone.now()
+                    rows.append(request)
+                    topic_rows.append(chosen)
+        day += datetime.timedelta(days=1)
+    created = HelpRequest.objects.bulk_create(rows, batch_size=1000)
+    HelpRequestTopic.objects.bulk_create(
+        (
+            HelpRequestTopic(
+                help_request=request, topic=topics[code], municipality=municipality, date=request.date
+            )
+            for request, codes in zip(created, topic_rows, strict=True)
+            for code in sorted(codes)
+        ),
+        batch_size=2000,
+    )
 
 
 def _seed_sms(municipality: Municipality) -> None:

@@ -39,6 +39,41 @@ def test_seed_demo_has_sms_conversations_for_staff_to_follow_up(settings):
     assert not OutboundMessage.objects.filter(kind="confirmation").exists()
 
 
+def test_seed_demo_has_a_year_of_seasonal_help_requests(settings):
+    from helpdesk import stats
+    from helpdesk.models import HelpRequest
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    count = HelpRequest.objects.count()
+    assert count > 2000
+    call_command("seed_demo")
+    assert HelpRequest.objects.count() == count
+    demodorp = Municipality.objects.get(name="Demodorp")
+    figures = stats.summary([demodorp.pk], stats.Period.last_twelve_months())
+    months = {row["month"][5:]: row["count"] for row in figures["by_month"]}
+    assert len(months) >= 12
+    taxes = {
+        month: stats.summary([demodorp.pk], stats.Period(*bounds))["by_topic"]
+        for month, bounds in [("05", _month_bounds(5)), ("11", _month_bounds(11))]
+    }
+    count_in = {
+        month: next((r["count"] for r in rows if r["topic"] == "taxes"), 0) for month, rows in taxes.items()
+    }
+    assert count_in["05"] > 2 * count_in["11"]  # the tax season
+
+
+def _month_bounds(month):
+    import calendar
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    year = today.year if month < today.month else today.year - 1
+    return datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
 def test_seed_demo_is_idempotent(settings):
     settings.DEBUG = True
     call_command("seed_demo")
