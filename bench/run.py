@@ -12,6 +12,11 @@ $PEERS_WORK, default /tmp/peers-work). Without the peers harness the baseline is
 SMS webhook: a signed POST /sms/inbound/ through the Django test client (the full WSGI stack,
 signature check and one conversation step; each from a new number), against GET /healthz on the
 same stack in the same run. The ratio shows how many minimal requests one webhook costs.
+
+Statistics (bench/stats_bench.py, one process per database): one municipality-year dashboard
+(helpdesk.stats.summary) over 100,000 help requests among 5,000,000 in 300 municipalities (--quick:
+20,000 in one), against the raw-SQL floor on the same database and against django-helpdesk 2.6's
+dashboard and queue x month report over 100,000 tickets; then the peak RSS of the CSV export.
 """
 
 import datetime
@@ -197,6 +202,71 @@ def webhook():
     }
 
 
+def postgres_url() -> str | None:
+    """A fresh database on the local PostgreSQL for the statistics benchmark, if one answers."""
+    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    try:
+        import psycopg
+
+        with psycopg.connect(base, autocommit=True, connect_timeout=3) as admin:
+            admin.execute("DROP DATABASE IF EXISTS digipunt_bench")
+            admin.execute("CREATE DATABASE digipunt_bench")
+    except Exception:
+        return None
+    return base.rsplit("/", 1)[0] + "/digipunt_bench"
+
+
+def stats_figures():
+    """helpdesk.stats on SQLite and PostgreSQL (one subprocess each, own database)."""
+    single, network = (20_000, 0) if QUICK else (100_000, 4_900_000)
+    reps = "3" if QUICK else "9"
+    script = str(Path(__file__).resolve().parent / "stats_bench.py")
+    results = {}
+    sqlite_url = f"sqlite:///{workdir / 'stats.sqlite3'}"
+    for label, url in (("SQLite", sqlite_url), ("PostgreSQL", postgres_url())):
+        if url is None:
+            results[label] = None
+            continue
+        out = subprocess.run(
+            [sys.executable, script, "--single", str(single), "--network", str(network), "--reps", reps],
+            env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        results[label] = json.loads(out.stdout.strip().splitlines()[-1])
+    rows = results["SQLite"]["rows"]
+    results["csv"] = []
+    for limit in sorted({min(rows, 100_000), min(rows, 1_000_000)}):
+        out = subprocess.run(
+            [sys.executable, script, "--csv-rss", str(limit)],
+            env={**os.environ, "DATABASE_URL": sqlite_url}, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        results["csv"].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return results
+
+
+def helpdesk_peer():
+    """django-helpdesk 2.6 over 100,000 tickets: its dashboard and a report (seeded once)."""
+    run_dir = PEERS_WORK / "hd"
+    python = PEERS_WORK / "venv-hd" / "bin" / "python"
+    if not python.exists():
+        return None
+    seed_db = run_dir / "db_seed.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    if not seed_db.exists():
+        db = run_dir / "db.sqlite3"
+        db.unlink(missing_ok=True)
+        for args in (["manage.py", "migrate", "-v0"], ["seed_hd.py"]):
+            subprocess.run([str(python), *args], cwd=run_dir, check=True, env={**env, "BENCH_DB": str(db)},
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        db.rename(seed_db)
+    out = workdir / "hd.json"
+    subprocess.run(
+        [str(python), "bench_hd.py", str(out)], cwd=run_dir, check=True,
+        env={**env, "BENCH_DB": str(seed_db), "REPS": "0.4" if QUICK else "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    return {r["name"]: r for r in json.loads(out.read_text()) if "name" in r}
+
+
 def peer():
     """django-appointment: 20 staff x a month, staff member by staff member (its own seed)."""
     run_dir = PEERS_WORK / "appt"
@@ -252,6 +322,7 @@ def main():
          a1 and a1["median_ms"], "django-appointment, 1 staff, 1 day")  # fmt: skip
     line("slots, 1 digipunt, 1 day: SQL queries", one_day["queries"], "q", a1 and a1["queries"], "same")
     print(f"({horizon['slots']} free slots found over the horizon; {N_APPOINTMENTS} appointments booked)")
+    print_stats(stats_figures(), helpdesk_peer())
     hook = webhook()
     floor = hook["minimal"]
     for key, label in (("menu", "first SMS -> topic menu"), ("slots", "sentence -> 3 slots (slot search)")):
@@ -263,6 +334,49 @@ def main():
                 end="",
             )
             print(f"   costs {value / base:.0f}x the minimal view")
+
+
+def print_stats(results, hd):
+    dashboard = hd and hd.get("view GET /dashboard/")
+    report = hd and hd.get("view GET /reports/queuemonth/")
+    for label in ("SQLite", "PostgreSQL"):
+        figures = results.get(label)
+        if figures is None:
+            print(f"statistics on {label}: not measured (no server)")
+            continue
+        mine, floor = figures["dashboard"], figures["floor"]
+        rows = f"{figures['rows_single']:,} in the municipality, {figures['rows']:,} in all"
+        print(f"(statistics on {label}: {rows}; seeded in {figures['seed_seconds']} s)")
+        line(f"stats, 1 municipality-year, {label}: median", mine["median_ms"], "ms",
+             floor["median_ms"], "raw SQL GROUP BY of the same figures, floor")  # fmt: skip
+        line(
+            f"stats, 1 municipality-year, {label}: SQL queries",
+            mine["queries"],
+            "q",
+            floor["queries"],
+            "floor",
+        )
+        name = f"stats, 1 municipality-year, {label}: median"
+        if dashboard:
+            line(
+                name,
+                mine["median_ms"],
+                "ms",
+                dashboard["median_ms"],
+                "django-helpdesk 2.6 dashboard, 100k tickets",
+            )
+        if report:
+            line(
+                name, mine["median_ms"], "ms", report["median_ms"], "django-helpdesk 2.6 queue x month report"
+            )
+        network = figures["network"]
+        print(
+            f"{'stats, network view, 300 municipalities, ' + label + ': median':<62} {network['median_ms']:>10.1f} ms"
+        )
+    for export in results["csv"]:
+        name = f"CSV export of {export['rows']:,} rows: peak RSS"
+        print(f"{name:<62} {export['rss_peak_mb']:>10.0f} MB   (process before export: {export['rss_before_mb']} MB; "
+              f"{export['seconds']} s)")  # fmt: skip
 
 
 if __name__ == "__main__":
