@@ -370,13 +370,12 @@ def print_stats(results, hd):
                 name, mine["median_ms"], "ms", report["median_ms"], "django-helpdesk 2.6 queue x month report"
             )
         network = figures["network"]
-        print(
-            f"{'stats, network view, 300 municipalities, ' + label + ': median':<62} {network['median_ms']:>10.1f} ms"
-        )
+        name = f"stats, network view, 300 municipalities, {label}: median"
+        print(f"{name:<62} {network['median_ms']:>10.1f} ms")
     for export in results["csv"]:
         name = f"CSV export of {export['rows']:,} rows: peak RSS"
-        print(f"{name:<62} {export['rss_peak_mb']:>10.0f} MB   (process before export: {export['rss_before_mb']} MB; "
-              f"{export['seconds']} s)")  # fmt: skip
+        before, seconds = export["rss_before_mb"], export["seconds"]
+        print(f"{name:<62} {export['rss_peak_mb']:>10.0f} MB   (before the export: {before} MB; {seconds} s)")
 
 
 if __name__ == "__main__":
