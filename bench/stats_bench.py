@@ -102,7 +102,7 @@ def seed(single: int, network: int) -> int:
                 picked = {rnd.choice(topics)}
                 if rnd.random() < 0.15:
                     picked.add(rnd.choice(topics))
-                links.extend((pk, topic, municipality_id, day) for topic in picked)
+                links.extend((pk, topic, municipality_id, day, buckets["month"]) for topic in picked)
                 requests.append((
                     pk, municipality_id, rnd.choice(places[municipality_id]), day, rnd.choice(hours),
                     buckets["month"], buckets["iso_week"], buckets["weekday"], rnd.choice(channels),
@@ -114,7 +114,7 @@ def seed(single: int, network: int) -> int:
                 insert("helpdesk_helprequest", columns, requests)
                 insert(
                     "helpdesk_helprequesttopic",
-                    ["help_request_id", "topic_id", "municipality_id", "date"],
+                    ["help_request_id", "topic_id", "municipality_id", "date", "month"],
                     links,
                 )
     with connection.cursor() as cursor:
@@ -133,8 +133,6 @@ def floor_queries(municipality_id: int):
     same GROUP BYs (the figures cube, time of day, topics, the previous period's total)."""
     first, last = YEAR
     previous = (first - datetime.timedelta(days=365), first - datetime.timedelta(days=1))
-    where = "municipality_id = %s AND date BETWEEN %s AND %s"
-    args = [municipality_id, first, last]
     by_month = "municipality_id = %s AND month BETWEEN %s AND %s AND date BETWEEN %s AND %s"
     month_args = [municipality_id, first.replace(day=1), last.replace(day=1), first, last]
     weeks = [
@@ -157,7 +155,8 @@ def floor_queries(municipality_id: int):
         ),
         (f"SELECT iso_week, weekday, hour, COUNT(*) FROM helpdesk_helprequest WHERE {by_week} "
          "GROUP BY iso_week, weekday, hour", [municipality_id, *weeks, first, last]),
-        (f"SELECT topic_id, COUNT(*) FROM helpdesk_helprequesttopic WHERE {where} GROUP BY topic_id", args),
+        (f"SELECT month, topic_id, COUNT(*) FROM helpdesk_helprequesttopic WHERE {by_month} "
+         "GROUP BY month, topic_id", month_args),
         (f"SELECT COUNT(*) FROM helpdesk_helprequest WHERE {by_month}",
          [municipality_id, previous[0].replace(day=1), previous[1].replace(day=1), *previous]),
     ]  # fmt: skip

@@ -158,7 +158,11 @@ def _seed_help_requests(municipality: Municipality) -> None:
     HelpRequestTopic.objects.bulk_create(
         (
             HelpRequestTopic(
-                help_request=request, topic=topics[code], municipality=municipality, date=request.date
+                help_request=request,
+                topic=topics[code],
+                municipality=municipality,
+                date=request.date,
+                month=request.month,
             )
             for request, codes in zip(created, topic_rows, strict=True)
             for code in sorted(codes)

@@ -150,7 +150,11 @@ def log(
             )
             HelpRequestTopic.objects.bulk_create(
                 HelpRequestTopic(
-                    help_request=request, topic=topic, municipality_id=request.municipality_id, date=date
+                    help_request=request,
+                    topic=topic,
+                    municipality_id=request.municipality_id,
+                    date=date,
+                    month=request.month,
                 )
                 for topic in topics
             )

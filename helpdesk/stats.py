@@ -71,6 +71,11 @@ def help_requests(municipality_ids, period: Period, digipunt_id=None):
     )
 
 
+def topic_links_in(period: Period):
+    months = (period.first.replace(day=1), period.last.replace(day=1))
+    return HelpRequestTopic.objects.filter(month__range=months, date__range=(period.first, period.last))
+
+
 def _weeks(period: Period) -> tuple[int, int]:
     first, last = period.first.isocalendar(), period.last.isocalendar()
     return first[0] * 100 + first[1], last[0] * 100 + last[1]
@@ -122,12 +127,11 @@ def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int
         return sum(row[value] for row in cube)
 
     topic_links = _scope(
-        HelpRequestTopic.objects.filter(date__range=(period.first, period.last)),
-        municipality_ids,
-        digipunt_id,
-        digipunt_field="help_request__digipunt_id",
+        topic_links_in(period), municipality_ids, digipunt_id, digipunt_field="help_request__digipunt_id"
     )
-    by_topic_id = _counts(topic_links, "topic_id")
+    by_topic_id = _sum_by(
+        list(topic_links.values("month", "topic_id").annotate(count=Count("pk")).order_by()), "topic_id"
+    )
     topics = {t.pk: t for t in Topic.objects.filter(pk__in=by_topic_id)}
     by_digipunt_id = _sum_by(cube, "digipunt_id")
     places = {d.pk: d for d in Digipunt.objects.filter(pk__in=by_digipunt_id)}
@@ -291,13 +295,15 @@ def network(period: Period, k: int) -> dict:
 
     municipalities = list(Municipality.objects.order_by("name"))
     totals = _counts(help_requests(None, period), "municipality_id")
-    topic_counts = {
-        (row["municipality_id"], row["topic_id"]): row["count"]
-        for row in HelpRequestTopic.objects.filter(date__range=(period.first, period.last))
-        .values("municipality_id", "topic_id")
+    topic_counts = {}
+    for row in (
+        topic_links_in(period)
+        .values("municipality_id", "month", "topic_id")
         .annotate(count=Count("pk"))
         .order_by()
-    }
+    ):
+        key = (row["municipality_id"], row["topic_id"])
+        topic_counts[key] = topic_counts.get(key, 0) + row["count"]
     topic_ids = sorted({topic for _municipality, topic in topic_counts})
     topics = sorted(Topic.objects.filter(pk__in=topic_ids), key=lambda t: (t.sort_order, t.code))
     by_topic = suppress(
