@@ -7,113 +7,330 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appointments', '0001_initial'),
-        ('helpdesk', '0004_citizen_simulated'),
+        ("appointments", "0001_initial"),
+        ("helpdesk", "0004_citizen_simulated"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='municipality',
-            name='population',
-            field=models.PositiveIntegerField(blank=True, help_text='For figures per 1,000 inhabitants.', null=True, verbose_name='inhabitants'),
+            model_name="municipality",
+            name="population",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="For figures per 1,000 inhabitants.",
+                null=True,
+                verbose_name="inhabitants",
+            ),
         ),
         migrations.CreateModel(
-            name='HelpRequest',
+            name="HelpRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('hour', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(23)], verbose_name='hour')),
-                ('month', models.DateField(editable=False)),
-                ('iso_week', models.PositiveIntegerField(editable=False)),
-                ('weekday', models.PositiveSmallIntegerField(editable=False)),
-                ('channel', models.CharField(choices=[('sms', 'SMS'), ('phone', 'Phone'), ('counter', 'Counter'), ('web', 'Web'), ('api', 'API')], max_length=10, verbose_name='channel')),
-                ('duration_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(480)], verbose_name='duration (minutes)')),
-                ('outcome', models.CharField(choices=[('solved', 'Solved'), ('partly_solved', 'Partly solved'), ('not_solved', 'Not solved'), ('referred', 'Referred'), ('follow_up', 'Follow-up needed')], max_length=15, verbose_name='outcome')),
-                ('self_reliant', models.BooleanField(default=False, help_text='The citizen can do this without help next time.', verbose_name='can now do this alone')),
-                ('age_band', models.CharField(blank=True, choices=[('under_25', 'under 25'), ('25_44', '25 to 44'), ('45_64', '45 to 64'), ('65_74', '65 to 74'), ('75_plus', '75 or older')], max_length=10, verbose_name='age band')),
-                ('first_visit', models.BooleanField(blank=True, null=True, verbose_name='first visit')),
-                ('referred_to', models.CharField(blank=True, choices=[('ocmw', 'OCMW / Sociaal Huis'), ('caw', 'CAW'), ('health_insurer', 'Health insurer'), ('bank', 'Bank'), ('tax_office', 'Tax office'), ('school', 'School'), ('device_loan', 'Digibank device loan'), ('other', 'Other')], max_length=20, verbose_name='referred to')),
-                ('follow_up_on', models.DateField(blank=True, null=True, verbose_name='check the referral on')),
-                ('referral_confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='referral picked up')),
-                ('note', models.CharField(blank=True, help_text='Never write passwords, PIN codes, itsme codes or national register numbers here.', max_length=300, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('appointment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='help_request', to='appointments.appointment')),
-                ('digipunt', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='help_requests', to='helpdesk.digipunt', verbose_name='digipunt')),
-                ('helped_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='help_requests', to='helpdesk.municipality')),
-                ('walk_in', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='help_request', to='appointments.walkin')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "hour",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(23)],
+                        verbose_name="hour",
+                    ),
+                ),
+                ("month", models.DateField(editable=False)),
+                ("iso_week", models.PositiveIntegerField(editable=False)),
+                ("weekday", models.PositiveSmallIntegerField(editable=False)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("sms", "SMS"),
+                            ("phone", "Phone"),
+                            ("counter", "Counter"),
+                            ("web", "Web"),
+                            ("api", "API"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(480),
+                        ],
+                        verbose_name="duration (minutes)",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("solved", "Solved"),
+                            ("partly_solved", "Partly solved"),
+                            ("not_solved", "Not solved"),
+                            ("referred", "Referred"),
+                            ("follow_up", "Follow-up needed"),
+                        ],
+                        max_length=15,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "self_reliant",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The citizen can do this without help next time.",
+                        verbose_name="can now do this alone",
+                    ),
+                ),
+                (
+                    "age_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("under_25", "under 25"),
+                            ("25_44", "25 to 44"),
+                            ("45_64", "45 to 64"),
+                            ("65_74", "65 to 74"),
+                            ("75_plus", "75 or older"),
+                        ],
+                        max_length=10,
+                        verbose_name="age band",
+                    ),
+                ),
+                ("first_visit", models.BooleanField(blank=True, null=True, verbose_name="first visit")),
+                (
+                    "referred_to",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ocmw", "OCMW / Sociaal Huis"),
+                            ("caw", "CAW"),
+                            ("health_insurer", "Health insurer"),
+                            ("bank", "Bank"),
+                            ("tax_office", "Tax office"),
+                            ("school", "School"),
+                            ("device_loan", "Digibank device loan"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="referred to",
+                    ),
+                ),
+                (
+                    "follow_up_on",
+                    models.DateField(blank=True, null=True, verbose_name="check the referral on"),
+                ),
+                (
+                    "referral_confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="referral picked up"),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Never write passwords, PIN codes, itsme codes or national register numbers here.",
+                        max_length=300,
+                        verbose_name="note",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "appointment",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="help_request",
+                        to="appointments.appointment",
+                    ),
+                ),
+                (
+                    "digipunt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="help_requests",
+                        to="helpdesk.digipunt",
+                        verbose_name="digipunt",
+                    ),
+                ),
+                (
+                    "helped_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="help_requests",
+                        to="helpdesk.municipality",
+                    ),
+                ),
+                (
+                    "walk_in",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="help_request",
+                        to="appointments.walkin",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'help request',
-                'verbose_name_plural': 'help requests',
-                'ordering': ['-date', '-hour', '-pk'],
+                "verbose_name": "help request",
+                "verbose_name_plural": "help requests",
+                "ordering": ["-date", "-hour", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='HelpRequestTopic',
+            name="HelpRequestTopic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('month', models.DateField()),
-                ('help_request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topic_links', to='helpdesk.helprequest')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='helpdesk.municipality')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='helpdesk.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("month", models.DateField()),
+                (
+                    "help_request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topic_links",
+                        to="helpdesk.helprequest",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="helpdesk.municipality",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="helpdesk.topic"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='helprequest',
-            name='topics',
-            field=models.ManyToManyField(related_name='+', through='helpdesk.HelpRequestTopic', to='helpdesk.topic', verbose_name='topics'),
+            model_name="helprequest",
+            name="topics",
+            field=models.ManyToManyField(
+                related_name="+",
+                through="helpdesk.HelpRequestTopic",
+                to="helpdesk.topic",
+                verbose_name="topics",
+            ),
         ),
         migrations.AddIndex(
-            model_name='helprequesttopic',
-            index=models.Index(fields=['municipality', 'month', 'topic', 'date'], name='help_request_topic_period'),
+            model_name="helprequesttopic",
+            index=models.Index(
+                fields=["municipality", "month", "topic", "date"], name="help_request_topic_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helprequesttopic',
-            constraint=models.UniqueConstraint(fields=('help_request', 'topic'), name='help_request_topic_once'),
+            model_name="helprequesttopic",
+            constraint=models.UniqueConstraint(
+                fields=("help_request", "topic"), name="help_request_topic_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='helprequest',
-            index=models.Index(fields=['municipality', 'month', 'digipunt', 'channel', 'outcome', 'referred_to', 'date', 'duration_minutes', 'self_reliant', 'first_visit', 'referral_confirmed_at', 'follow_up_on'], name='help_request_figures'),
+            model_name="helprequest",
+            index=models.Index(
+                fields=[
+                    "municipality",
+                    "month",
+                    "digipunt",
+                    "channel",
+                    "outcome",
+                    "referred_to",
+                    "date",
+                    "duration_minutes",
+                    "self_reliant",
+                    "first_visit",
+                    "referral_confirmed_at",
+                    "follow_up_on",
+                ],
+                name="help_request_figures",
+            ),
         ),
         migrations.AddIndex(
-            model_name='helprequest',
-            index=models.Index(fields=['municipality', 'iso_week', 'weekday', 'hour', 'date'], name='help_request_times'),
+            model_name="helprequest",
+            index=models.Index(
+                fields=["municipality", "iso_week", "weekday", "hour", "date"], name="help_request_times"
+            ),
         ),
         migrations.AddIndex(
-            model_name='helprequest',
-            index=models.Index(fields=['municipality', 'date'], name='help_request_period'),
+            model_name="helprequest",
+            index=models.Index(fields=["municipality", "date"], name="help_request_period"),
         ),
         migrations.AddIndex(
-            model_name='helprequest',
-            index=models.Index(fields=['digipunt', 'date'], name='help_request_digipunt_period'),
+            model_name="helprequest",
+            index=models.Index(fields=["digipunt", "date"], name="help_request_digipunt_period"),
         ),
         migrations.AddIndex(
-            model_name='helprequest',
-            index=models.Index(condition=models.Q(('outcome', 'referred'), ('referral_confirmed_at__isnull', True)), fields=['municipality', 'follow_up_on'], name='help_request_open_referrals'),
+            model_name="helprequest",
+            index=models.Index(
+                condition=models.Q(("outcome", "referred"), ("referral_confirmed_at__isnull", True)),
+                fields=["municipality", "follow_up_on"],
+                name="help_request_open_referrals",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helprequest',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 480)), name='help_request_duration_range'),
+            model_name="helprequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_minutes__gte", 1), ("duration_minutes__lte", 480)),
+                name="help_request_duration_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helprequest',
-            constraint=models.CheckConstraint(condition=models.Q(('hour__lte', 23)), name='help_request_hour_range'),
+            model_name="helprequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hour__lte", 23)), name="help_request_hour_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helprequest',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['sms', 'phone', 'counter', 'web', 'api'])), name='help_request_channel_known'),
+            model_name="helprequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["sms", "phone", "counter", "web", "api"])),
+                name="help_request_channel_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helprequest',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['solved', 'partly_solved', 'not_solved', 'referred', 'follow_up'])), name='help_request_outcome_known'),
+            model_name="helprequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("outcome__in", ["solved", "partly_solved", "not_solved", "referred", "follow_up"])
+                ),
+                name="help_request_outcome_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helprequest',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome', 'referred'), ('referred_to', ''), _connector='OR'), name='help_request_referral_only_if_referred'),
+            model_name="helprequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("outcome", "referred"), ("referred_to", ""), _connector="OR"),
+                name="help_request_referral_only_if_referred",
+            ),
         ),
     ]
