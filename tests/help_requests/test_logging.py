@@ -189,3 +189,51 @@ def test_counter_links_to_logging_without_extra_queries(
     with django_assert_max_num_queries(30):
         page = client.get("/counter/").content.decode()
     assert f"/help/log/?appointment={todays_appointment.pk}" in page
+
+
+@pytest.mark.parametrize(
+    ("utc", "date", "hour", "month", "week"),
+    [
+        # The night clocks go back: 00:30 UTC is 02:30 summer time, still 25 October.
+        (
+            datetime.datetime(2026, 10, 25, 0, 30, tzinfo=datetime.UTC),
+            datetime.date(2026, 10, 25),
+            2,
+            "2026-10",
+            202643,
+        ),
+        # An hour later it is 02:30 again, winter time.
+        (
+            datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC),
+            datetime.date(2026, 10, 25),
+            2,
+            "2026-10",
+            202643,
+        ),
+        # 23:30 UTC on 31 October is already November in Brussels (and a new ISO week).
+        (
+            datetime.datetime(2026, 10, 31, 23, 30, tzinfo=datetime.UTC),
+            datetime.date(2026, 11, 1),
+            0,
+            "2026-11",
+            202644,
+        ),
+        # Spring forward: 01:30 UTC on 29 March is 03:30 summer time.
+        (
+            datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC),
+            datetime.date(2026, 3, 29),
+            3,
+            "2026-03",
+            202613,
+        ),
+    ],
+)
+def test_buckets_are_local_across_dst_and_month_ends(
+    digipunt_a, taxes, time_machine, utc, date, hour, month, week
+):
+    time_machine.move_to(utc, tick=False)
+    request = log(digipunt_a, [taxes])
+    assert (request.date, request.hour) == (date, hour)
+    assert request.month.strftime("%Y-%m") == month
+    assert request.iso_week == week
+    assert request.topic_links.get().month == request.month
