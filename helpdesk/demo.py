@@ -119,7 +119,9 @@ def _seed_help_requests(municipality: Municipality) -> None:
     today = timezone.localdate()
     choose = rnd.choices
     rows, topic_rows = [], []
-    day = today.replace(year=today.year - 1) + datetime.timedelta(days=1)
+    from helpdesk.stats import year_ending
+
+    day = year_ending(today)
     while day < today:
         if day.weekday() < 5 and not public_holiday(day):
             codes = list(topics)

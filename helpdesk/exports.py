@@ -111,7 +111,8 @@ def xlsx_file(sheets: list[tuple[str, list, object]]):
 
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (the FileResponse that sends it closes it)
     workbook = xlsxwriter.Workbook(
-        handle, {"constant_memory": True, "in_memory": False, "strings_to_formulas": False}
+        handle,
+        {"constant_memory": True, "in_memory": False, "strings_to_formulas": False, "strings_to_urls": False},
     )
     bold = workbook.add_format({"bold": True})
     for name, header, rows in sheets:

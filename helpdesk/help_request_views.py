@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appointments import lifecycle
+from appointments import lifecycle, walk_ins
 from appointments.models import Appointment, WalkIn
 from helpdesk import access, help_requests
 from helpdesk.help_request_forms import HelpRequestForm
@@ -78,6 +78,9 @@ def log_help(request):
     if visit is not None and getattr(visit, "help_request", None) is not None:
         messages.info(request, _("The help for this visit was already logged."))
         return redirect(_next_url(request, "/"))
+    if ticket is not None and ticket.status == WalkIn.Status.LEFT:
+        messages.error(request, _("This person left without help: there is no help to log."))
+        return redirect(_next_url(request, "/"))
     initial = {"date": None, "duration_minutes": 30, "channel": "counter", "first_visit": "unknown"}
     hour = None
     if appointment is not None:
@@ -104,6 +107,8 @@ def log_help(request):
             with transaction.atomic():
                 if appointment is not None:
                     _complete(appointment, request.user)
+                if ticket is not None:
+                    _serve(ticket, request.user)
                 help_requests.log(
                     digipunt=data["digipunt"],
                     topics=list(data["topics"]),
@@ -137,6 +142,14 @@ def log_help(request):
     )
 
 
+def _serve(ticket, user):
+    """Logging the help of a walk-in marks the ticket helped (calling it first if nobody did)."""
+    if ticket.status == WalkIn.Status.WAITING:
+        ticket = walk_ins.call(ticket, by=user)
+    if ticket.status == WalkIn.Status.CALLED:
+        walk_ins.finish(ticket, served=True)
+
+
 def _complete(appointment, user):
     """Logging the help of a visit completes it (checking it in first when nobody did)."""
     status = Appointment.Status
@@ -148,14 +161,17 @@ def _complete(appointment, user):
         raise lifecycle.InvalidTransition(appointment, status.COMPLETED)
 
 
+def _visible_help_requests(user):
+    """Staff limited to some digipunten see the help given there only."""
+    return HelpRequest.objects.filter(digipunt__in=access.digipunten_for(user, access.OFFICE_ROLES))
+
+
 @login_required
 def referrals(request):
     """Referrals to check: did the citizen get to the OCMW, the bank, the school...?"""
     if not access.is_office_member(request.user):
         raise PermissionDenied
-    open_ones = help_requests.open_referrals(
-        access.scope(HelpRequest.objects.all(), request.user, access.OFFICE_ROLES)
-    ).select_related("digipunt")
+    open_ones = help_requests.open_referrals(_visible_help_requests(request.user)).select_related("digipunt")
     return render(request, "helpdesk/referrals.html", {"referrals": open_ones[:200]})
 
 
@@ -164,9 +180,8 @@ def referrals(request):
 def referral_confirmed(request, pk):
     if not access.is_office_member(request.user):
         raise PermissionDenied
-    help_request = get_object_or_404(
-        access.scope(HelpRequest.objects.all(), request.user, access.OFFICE_ROLES), pk=pk
-    )
+    referrals_to_check = help_requests.open_referrals(_visible_help_requests(request.user))
+    help_request = get_object_or_404(referrals_to_check, pk=pk)
     help_requests.confirm_referral(help_request)
     messages.success(request, _("Referral marked as picked up."))
     return redirect("help-referrals")

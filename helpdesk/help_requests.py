@@ -112,7 +112,9 @@ def log(
     now = now or timezone.now()
     today, this_hour = local_date_hour(now)
     if date is None:
-        date, hour = today, this_hour if hour is None else hour
+        date = today
+    if hour is None and date == today:
+        hour = this_hour  # logged right after the help: the heatmap needs its hour
     topics = list(dict.fromkeys(topics))
     _check(
         digipunt=digipunt,
@@ -159,7 +161,10 @@ def log(
                 for topic in topics
             )
     except IntegrityError as error:
-        raise ValidationError({"appointment": _("The help for this visit was already logged.")}) from error
+        if appointment is None and walk_in is None:
+            raise
+        field = "appointment" if appointment is not None else "walk_in"
+        raise ValidationError({field: _("The help for this visit was already logged.")}) from error
     return request
 
 

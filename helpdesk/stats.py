@@ -19,6 +19,18 @@ from sms.models import InboundMessage
 Status = Appointment.Status
 
 
+MAX_DAYS = 5 * 366
+
+
+def year_ending(last: datetime.date) -> datetime.date:
+    """The first day of the year that ends on `last` (29 February counts as 28 February)."""
+    try:
+        before = last.replace(year=last.year - 1)
+    except ValueError:
+        before = last.replace(year=last.year - 1, day=28)
+    return before + datetime.timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Period:
     first: datetime.date
@@ -27,7 +39,24 @@ class Period:
     @classmethod
     def last_twelve_months(cls, today: datetime.date | None = None) -> "Period":
         today = today or timezone.localdate()
-        return cls(today.replace(year=today.year - 1) + datetime.timedelta(days=1), today)
+        return cls(year_ending(today), today)
+
+    @classmethod
+    def ending(cls, first: datetime.date | None, last: datetime.date | None) -> "Period":
+        """From `first` (default: a year before `last`) to `last` (default: today)."""
+        last = last or timezone.localdate()
+        return cls(first or year_ending(last), last)
+
+    def problems(self) -> dict[str, str]:
+        if self.first > self.last:
+            return {"from": "'from' must not be after 'to'."}
+        if self.days > MAX_DAYS:
+            return {"to": "Ask for at most five years at once."}
+        return {}
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
     @property
     def days(self) -> int:

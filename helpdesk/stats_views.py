@@ -1,13 +1,12 @@
 """The statistics dashboard and its exports (thin: the figures come from helpdesk.stats)."""
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,18 +69,20 @@ def _selection(request):
         municipalities = municipalities.filter(pk__in=visible)
     digipunten = Digipunt.objects.filter(municipality__in=municipalities).order_by("name")
     form = StatsFilterForm(request.GET or None, municipalities=municipalities, digipunten=digipunten)
-    default = stats.Period.last_twelve_months()
     municipality_ids = None if visible is None else sorted(visible)
-    digipunt_id, period = None, default
+    digipunt_id, period = None, stats.Period.last_twelve_months()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        last = data.get("date_to") or default.last
-        first = data.get("date_from") or last.replace(year=last.year - 1) + datetime.timedelta(days=1)
-        period = stats.Period(first, last)
-        if data.get("municipality"):
-            municipality_ids = [data["municipality"].pk]
-        if data.get("digipunt"):
-            digipunt_id = data["digipunt"].pk
+        chosen = stats.Period.ending(data.get("date_from"), data.get("date_to"))
+        problems = chosen.problems()
+        for field, message in problems.items():
+            form.add_error("date_from" if field == "from" else "date_to", message)
+        if not problems:
+            period = chosen
+            if data.get("municipality"):
+                municipality_ids = [data["municipality"].pk]
+            if data.get("digipunt"):
+                digipunt_id = data["digipunt"].pk
     return form, municipality_ids, digipunt_id, period
 
 
@@ -186,23 +187,26 @@ def _summary_csv(tables):
     return exports.csv_stream(rows[0], rows[1:])
 
 
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
+
+
 @login_required
 def network_view(request):
-    """All municipalities side by side, anonymous (small counts suppressed): for everyone in an
-    office, so municipalities can compare without seeing each other's people."""
+    """All municipalities side by side for a calendar year, anonymous (small counts suppressed):
+    for everyone in an office, so municipalities can compare without seeing each other's people.
+    Whole years only, so that two overlapping periods cannot be subtracted."""
     if not access.is_office_member(request.user):
         raise PermissionDenied
-    form = StatsFilterForm(
-        request.GET or None, municipalities=Municipality.objects.none(), digipunten=Digipunt.objects.none()
-    )
-    del form.fields["digipunt"]
-    period = stats.Period.last_twelve_months()
-    if form.is_bound and form.is_valid():
-        last = form.cleaned_data.get("date_to") or period.last
-        first = form.cleaned_data.get("date_from") or last.replace(year=last.year - 1) + datetime.timedelta(
-            days=1
-        )
-        period = stats.Period(first, last)
+    this_year = timezone.localdate().year
+    years = list(range(this_year, this_year - 6, -1))
+    form = YearForm(request.GET or None, years=years, initial={"year": this_year})
+    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else this_year
+    period = stats.Period.year(year)
     k = settings.STATS_MIN_CELL
     return render(
         request,

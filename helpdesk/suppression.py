@@ -28,9 +28,12 @@ def _small(value: int, k: int) -> bool:
 
 
 def _hide_one_more(values: list[int], hidden: list[bool]) -> int | None:
-    """The index of the smallest visible value, to hide next to a lone hidden one."""
+    """The index of the smallest visible value above zero, to hide next to a lone hidden one (a
+    hidden zero protects nothing: a line whose total is known to be zero gives it away)."""
     visible = [
-        (value, index) for index, (value, gone) in enumerate(zip(values, hidden, strict=True)) if not gone
+        (value, index)
+        for index, (value, gone) in enumerate(zip(values, hidden, strict=True))
+        if not gone and value > 0
     ]
     return min(visible)[1] if visible else None
 

@@ -67,4 +67,6 @@ def test_no_hidden_cell_is_ever_alone_in_a_line_with_a_visible_total(cells, k):
         for c, value in enumerate(row):
             if 0 < value < k:
                 assert table.hidden[r][c]
+            if value == 0:
+                assert not table.hidden[r][c]  # a hidden zero would protect nothing
     assert derivable(table) == []
