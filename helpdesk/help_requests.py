@@ -22,15 +22,19 @@ def local_date_hour(moment: datetime.datetime) -> tuple[datetime.date, int]:
     return local.date(), local.hour
 
 
+def _minutes(start, end, default: int) -> int:
+    """The measured minutes of a visit when plausible, else the topic's usual duration."""
+    if start is None or end is None:
+        return default
+    measured = round((end - start).total_seconds() / 60)
+    return measured if 1 <= measured <= MAX_DURATION_MINUTES else default
+
+
 def prefill_from_appointment(appointment) -> dict:
     """What the log form starts with for a completed (or completing) appointment."""
     date, hour = local_date_hour(appointment.start)
-    minutes = appointment.topic.default_duration_minutes
-    if appointment.checked_in_at:
-        until = appointment.completed_at or timezone.now()
-        measured = round((until - appointment.checked_in_at).total_seconds() / 60)
-        if 1 <= measured <= MAX_DURATION_MINUTES:
-            minutes = measured
+    until = appointment.completed_at or timezone.now()
+    minutes = _minutes(appointment.checked_in_at, until, appointment.topic.default_duration_minutes)
     return {
         "digipunt": appointment.digipunt,
         "topics": [appointment.topic],
@@ -43,11 +47,7 @@ def prefill_from_appointment(appointment) -> dict:
 
 def prefill_from_walk_in(ticket) -> dict:
     date, hour = local_date_hour(ticket.called_at or ticket.arrived_at)
-    minutes = ticket.topic.default_duration_minutes
-    if ticket.called_at and ticket.finished_at:
-        measured = round((ticket.finished_at - ticket.called_at).total_seconds() / 60)
-        if 1 <= measured <= MAX_DURATION_MINUTES:
-            minutes = measured
+    minutes = _minutes(ticket.called_at, ticket.finished_at, ticket.topic.default_duration_minutes)
     return {
         "digipunt": ticket.digipunt,
         "topics": [ticket.topic],

@@ -8,11 +8,6 @@ from helpdesk import help_requests
 from helpdesk.models import HelpRequest, Topic
 
 
-@pytest.fixture(autouse=True)
-def _clock(frozen_now):
-    return frozen_now
-
-
 def payload(digipunt, **overrides):
     return {
         "digipunt": digipunt.pk,

@@ -10,11 +10,6 @@ from helpdesk import help_requests
 from helpdesk.models import Topic
 
 
-@pytest.fixture(autouse=True)
-def _clock(frozen_now):
-    return frozen_now
-
-
 @pytest.fixture
 def logged(digipunt_a, digipunt_b):
     taxes = Topic.objects.get(code="taxes")

@@ -14,16 +14,6 @@ from tests.factories import AppointmentFactory, bookable_volunteer
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
 
-@pytest.fixture(autouse=True)
-def _clock(frozen_now):
-    return frozen_now
-
-
-@pytest.fixture
-def taxes(db):
-    return Topic.objects.get(code="taxes")
-
-
 def log(digipunt, topics, **overrides):
     values = {"channel": "counter", "duration_minutes": 30, "outcome": "solved", **overrides}
     return help_requests.log(digipunt=digipunt, topics=topics, **values)

@@ -7,11 +7,6 @@ from helpdesk.models import Topic
 from tests.factories import DigipuntFactory, MunicipalityFactory
 
 
-@pytest.fixture(autouse=True)
-def _clock(frozen_now):
-    return frozen_now
-
-
 @pytest.fixture
 def region(municipality_a, municipality_b, digipunt_a, digipunt_b):
     taxes, banking = Topic.objects.get(code="taxes"), Topic.objects.get(code="banking")

@@ -6,19 +6,9 @@ import pytest
 
 from appointments import walk_ins
 from helpdesk import help_requests
-from helpdesk.models import HelpRequest, Membership, Role, Topic
+from helpdesk.models import HelpRequest, Membership, Role
 from helpdesk.suppression import suppress
 from tests.factories import DigipuntFactory, MunicipalityFactory, member
-
-
-@pytest.fixture(autouse=True)
-def _clock(frozen_now):
-    return frozen_now
-
-
-@pytest.fixture
-def taxes(db):
-    return Topic.objects.get(code="taxes")
 
 
 def log(digipunt, topics, **values):
