@@ -25,6 +25,7 @@ from appointments.slots import free_slots
 from helpdesk import access
 from helpdesk.languages import SPOKEN_LANGUAGES, current_language
 from helpdesk.models import Citizen, Municipality, Topic
+from helpdesk.parsing import int_or_none
 
 SLOTS_OFFERED = 6
 ACTIONS = {
@@ -33,13 +34,6 @@ ACTIONS = {
     "no-show": Appointment.Status.NO_SHOW,
     "cancel": Appointment.Status.CANCELLED,
 }
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _office(request):
@@ -155,7 +149,7 @@ def appointment_action(request, pk, action):
 @require_POST
 def walk_in_add(request):
     _office(request)
-    place = get_object_or_404(_places(request), pk=_int(request.POST.get("digipunt")))
+    place = get_object_or_404(_places(request), pk=int_or_none(request.POST.get("digipunt")))
     form = WalkInForm(request.POST, topics=_topics(request))
     if form.is_valid():
         ticket = walk_ins.register(
@@ -254,7 +248,7 @@ def book_slot(request, citizen_pk):
     places = _places(request).filter(municipality_id=citizen.municipality_id)
     wanted_place = None
     if request.GET.get("digipunt"):
-        places = places.filter(pk=_int(request.GET["digipunt"]))
+        places = places.filter(pk=int_or_none(request.GET["digipunt"]))
         wanted_place = places.first()
     now = timezone.now()
     if request.method == "POST":
@@ -267,7 +261,7 @@ def book_slot(request, citizen_pk):
             )
             return redirect("appointments:counter")
         digipunt_id, _sep, start_text = request.POST.get("slot", "").partition("|")
-        place = places.filter(pk=_int(digipunt_id)).first()
+        place = places.filter(pk=int_or_none(digipunt_id)).first()
         try:
             start = parse_datetime(start_text)
         except ValueError:

@@ -17,13 +17,7 @@ from appointments.models import Appointment, WalkIn
 from helpdesk import access, help_requests
 from helpdesk.help_request_forms import HelpRequestForm
 from helpdesk.models import Digipunt, HelpRequest, Topic
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from helpdesk.parsing import int_or_none
 
 
 def allowed_digipunten(user):
@@ -37,7 +31,10 @@ def allowed_digipunten(user):
 
 def _visit(request):
     """The appointment or walk-in the help is logged for, if the user may log it."""
-    appointment_id, walk_in_id = _int(request.GET.get("appointment")), _int(request.GET.get("walk_in"))
+    appointment_id, walk_in_id = (
+        int_or_none(request.GET.get("appointment")),
+        int_or_none(request.GET.get("walk_in")),
+    )
     if appointment_id:
         appointment = get_object_or_404(
             Appointment.objects.select_related("digipunt", "topic", "volunteer__user"), pk=appointment_id

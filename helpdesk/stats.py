@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appointments.models import Appointment, WaitlistEntry, WalkIn
 from helpdesk.models import Digipunt, HelpRequest, HelpRequestTopic, Outcome, Topic
@@ -48,10 +49,12 @@ class Period:
         return cls(first or year_ending(last), last)
 
     def problems(self) -> dict[str, str]:
+        """What is wrong with a period someone asked for (field → message); the API and the
+        dashboard refuse the same periods with the same words."""
         if self.first > self.last:
-            return {"from": "'from' must not be after 'to'."}
+            return {"from": _("'From' must not be after 'to'.")}
         if self.days > MAX_DAYS:
-            return {"to": "Ask for at most five years at once."}
+            return {"to": _("Ask for at most five years at once.")}
         return {}
 
     @classmethod

@@ -50,12 +50,9 @@ class StatsFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        first, last = data.get("date_from"), data.get("date_to")
         for name in ("date_from", "date_to"):
             if data.get(name) and not 2000 <= data[name].year <= 2100:
                 self.add_error(name, _("Give a date between 2000 and 2100."))
-        if first and last and first > last:
-            self.add_error("date_from", _("'From' must not be after 'to'."))
         return data
 
 

@@ -12,7 +12,7 @@ import re
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from phonenumber_field.phonenumber import PhoneNumber
+from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from helpdesk.models import Citizen, Municipality
 from helpdesk.phones import can_receive_sms
@@ -31,11 +31,8 @@ class Malformed(ValueError):
 
 
 def _phone(raw: str) -> PhoneNumber | None:
-    try:
-        number = PhoneNumber.from_string(raw, region="BE")
-    except Exception:
-        return None
-    return number if number.is_valid() else None
+    number = to_python(raw, region="BE")
+    return number if isinstance(number, PhoneNumber) and number.is_valid() else None
 
 
 def clean_body(body: str) -> str:

@@ -19,6 +19,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from helpdesk import access
 from helpdesk.models import Citizen, Municipality
+from helpdesk.parsing import int_or_none
 from sms import callbacks, inbound, outbox, signatures
 from sms.forms import SimulatorForm
 from sms.models import CallbackRequest, InboundMessage, OutboundMessage
@@ -173,7 +174,7 @@ def simulator(request):
         municipality, phone = form.cleaned_data.get("municipality"), form.cleaned_data.get("phone")
     else:
         municipality = (
-            municipalities.filter(pk=_int(initial["municipality"])).first() or municipalities.first()
+            municipalities.filter(pk=int_or_none(initial["municipality"])).first() or municipalities.first()
         )
         phone = initial["phone"]
     if municipality is not None and phone:
@@ -189,13 +190,6 @@ def simulator(request):
             "has_numbers": municipalities.exists(),
         },
     )
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 __all__ = ["InboundMessage"]
