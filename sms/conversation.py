@@ -19,6 +19,7 @@ from appointments.slots import free_slots
 from helpdesk.models import Citizen, Digipunt, Topic
 from helpdesk.opening import closures_by_digipunt, opening_periods
 from sms import callbacks, outbox, understanding
+from sms.labels import short_topic_name
 from sms.models import CallbackRequest, Conversation, InboundMessage, OutboundMessage
 from sms.texts import render
 from sms.understanding import BOOK, CALLBACK, CANCEL, INFO, MORE, NO, THANKS, YES
@@ -37,13 +38,6 @@ NOT_UNDERSTOOD_LIMIT = 2
 class Reply:
     text: str
     event: str = Event.NONE
-
-
-# Topics as the SMS menu shows them: short names, in one segment.
-def topic_label(topic: Topic, language: str) -> str:
-    from sms.labels import short_topic_name  # translated at call time
-
-    return short_topic_name(topic, language)
 
 
 def menu_topics(municipality_id: int) -> list[Topic]:
@@ -125,7 +119,7 @@ def _set(conversation, state, now, data=None, expires_at=None):
     )
 
 
-def _slot_pairs(slots, language):
+def _slot_pairs(slots):
     return [(s.start, s.digipunt.display_short_name) for s in slots]
 
 
@@ -233,7 +227,7 @@ def start_booking(conversation, citizen, topic_code, now) -> Reply:
     )
     if topic is None:
         _set(conversation, State.TOPIC, now, {"topics": [t.pk for t in topics]})
-        labels = [topic_label(t, conversation.language) for t in topics]
+        labels = [short_topic_name(t, conversation.language) for t in topics]
         return Reply(render("topic_menu", conversation.language, topics=labels))
     return after_topic(conversation, citizen, topic, now)
 
@@ -278,7 +272,7 @@ def offer_slots(conversation, citizen, topic, digipunt_id, now, *, after=None, t
     slots = find_slots(
         citizen=citizen, topic=topic, language=language, digipunt_id=digipunt_id, now=now, after=after
     )
-    name = topic_label(topic, language)
+    name = short_topic_name(topic, language)
     if not slots:
         if after is not None:
             count = len(conversation.data.get("slots", []))
@@ -287,7 +281,7 @@ def offer_slots(conversation, citizen, topic, digipunt_id, now, *, after=None, t
         return Reply(render("no_slot", language, topic=name), Event.NO_SLOT)
     _set(conversation, State.SLOT, now, {"topic": topic.pk, "place": digipunt_id, "slots": _encode(slots)})
     text = "slot_taken" if taken else "slot_menu"
-    return Reply(render(text, language, topic=name, slots=_slot_pairs(slots, language), more=True))
+    return Reply(render(text, language, topic=name, slots=_slot_pairs(slots), more=True))
 
 
 def choose_slot(conversation, citizen, message, now) -> Reply:
@@ -344,7 +338,7 @@ def answer_waitlist(conversation, citizen, message, now) -> Reply:
         digipunt=Digipunt.objects.filter(pk=digipunt_id).first(),
     )
     return Reply(
-        render("waitlisted", conversation.language, topic=topic_label(topic, conversation.language)),
+        render("waitlisted", conversation.language, topic=short_topic_name(topic, conversation.language)),
         Event.WAITLISTED,
     )
 
@@ -369,7 +363,7 @@ def text_waitlist_offer(entry: WaitlistEntry, *, now: datetime.datetime) -> Outb
             language,
             start=entry.offered_start,
             place=entry.offered_digipunt.display_short_name,
-            topic=topic_label(entry.topic, language),
+            topic=short_topic_name(entry.topic, language),
         ),
         key=f"offer:{entry.pk}:{entry.offered_start.isoformat()}",
     )
