@@ -46,7 +46,10 @@ class Appointment(models.Model):
     code = models.CharField(_("booking code"), max_length=CODE_LENGTH, unique=True, default=new_booking_code)
     digipunt = models.ForeignKey(Digipunt, on_delete=models.PROTECT, related_name="appointments")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="appointments")
-    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="appointments")
+    # Empty once the citizen's data is erased or purged: the appointment still counts.
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
+    )
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="appointments")
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -158,7 +161,10 @@ class WaitlistEntry(models.Model):
     )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="waitlist_entries")
+    # Empty once the citizen's data is erased or purged: the entry still counts as unmet demand.
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entries"
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
     offered_start = models.DateTimeField(null=True, blank=True)

@@ -22,7 +22,7 @@ from appointments.booking import BookingError, SlotTaken, book
 from appointments.forms import CallerForm, NeedForm, WalkInForm
 from appointments.models import Appointment, Channel, WaitlistEntry, WalkIn
 from appointments.slots import free_slots
-from helpdesk import access
+from helpdesk import access, audit
 from helpdesk.languages import SPOKEN_LANGUAGES, current_language
 from helpdesk.models import Citizen, Municipality, Topic
 from helpdesk.parsing import int_or_none
@@ -87,6 +87,11 @@ def counter(request):
                 .filter(citizen__phone=number.as_e164, start__gte=timezone.now() - datetime.timedelta(days=1))
                 .select_related("topic", "digipunt")
                 .order_by("start")
+            )
+            audit.viewed(
+                audit.Subject.APPOINTMENT,
+                detail="counter search by phone",
+                municipality_id=chosen.municipality_id,
             )
         else:
             messages.error(request, _("“%(phone)s” is not a valid phone number.") % {"phone": searched})

@@ -23,6 +23,9 @@ def navigation(request):
         links.append(("referrals", reverse("help-referrals"), _("Referrals")))
         links.append(("stats", reverse("stats"), _("Statistics")))
         links.append(("simulator", reverse("sms:simulator"), _("SMS simulator")))
+        links.append(("privacy", reverse("privacy-lookup"), _("Citizen data")))
+    if access.municipality_ids(user, access.CONFIG_ROLES) != set():
+        links.append(("audit", reverse("audit-log"), _("Audit log")))
     if access.can_use_admin(user):
         links.append(("admin", reverse("admin:index"), _("Configuration")))
     if access.primary_role(user):

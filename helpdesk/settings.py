@@ -5,6 +5,7 @@ Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and PUBLIC_BASE
 README's configuration table.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "phonenumber_field",
     "django_htmx",
     "helpdesk",
@@ -76,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "helpdesk.audit.AuditContextMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -128,6 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username and address is refused before the password is checked.
+    "helpdesk.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -188,6 +198,35 @@ STATS_MIN_CELL = _int_env("STATS_MIN_CELL", 5)
 # An unanswered SMS menu is forgotten after this many hours.
 SMS_CONVERSATION_HOURS = _int_env("SMS_CONVERSATION_HOURS", 24)
 
+# Retention of personal data (GDPR). Per municipality: citizen data and SMS texts (see the
+# Municipality model). These are the same for everyone: first names at the counter are only needed
+# on the day, and the audit log is kept long enough to answer questions about a past year.
+WALK_IN_NAME_RETENTION_DAYS = _int_env("WALK_IN_NAME_RETENTION_DAYS", 7)
+AUDIT_RETENTION_DAYS = _int_env("AUDIT_RETENTION_DAYS", 730)
+
+# Failed logins (django-axes): locked per username *and* address, so that one office behind one
+# public address is not locked out together because one person forgot a password, and an
+# attacker cannot lock out a colleague from elsewhere. Behind a reverse proxy, set
+# TRUSTED_PROXY_COUNT to the number of proxies so the real client address is read from
+# X-Forwarded-For; without it that header is ignored, because anyone could forge it.
+AXES_FAILURE_LIMIT = _int_env("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_int_env("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = _int_env("TRUSTED_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+# With Redis every web process sees the same counters in the cache; without it the database
+# keeps them, which also works across processes.
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+)
+# Successful logins are in the audit trail of what people did; no second list of addresses.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
 # Mail: printed to the console in development, SMTP in production (EMAIL_HOST and friends).
 if os.environ.get("EMAIL_HOST") or not DEBUG:
     MAILERS = {
@@ -218,6 +257,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "helpdesk.api.schema.HelpdeskAutoSchema",
     "EXCEPTION_HANDLER": "helpdesk.api.errors.exception_handler",
+    # In the cache: shared between processes when REDIS_URL is set.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "60/min"),
+        "user": os.environ.get("API_RATE_USER", "1200/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Digipunt Helpdesk API",

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from helpdesk import help_request_views, stats_views, views
+from helpdesk import help_request_views, privacy_views, stats_views, views
 from helpdesk.forms import LoginForm
 
 urlpatterns = [
@@ -38,6 +38,13 @@ urlpatterns = [
         help_request_views.referral_confirmed,
         name="help-referral-confirmed",
     ),
+    path("privacy/", privacy_views.privacy_notice, name="privacy-notice"),
+    path("accessibility/", privacy_views.accessibility_statement, name="accessibility-statement"),
+    path("privacy/citizens/", privacy_views.citizen_lookup, name="privacy-lookup"),
+    path("privacy/citizens/<int:pk>/", privacy_views.citizen_detail, name="privacy-citizen"),
+    path("privacy/citizens/<int:pk>/export.json", privacy_views.citizen_export, name="privacy-export"),
+    path("privacy/citizens/<int:pk>/erase/", privacy_views.citizen_erase, name="privacy-erase"),
+    path("audit/", privacy_views.audit_log, name="audit-log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("helpdesk.api.urls")),

@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk import access
+from helpdesk import access, audit
 from helpdesk.api.views import IsOfficeMember
 from helpdesk.models import Citizen
 from sms.threads import thread
@@ -46,6 +46,8 @@ class SmsMessagesView(APIView):
         citizens = access.scope(
             Citizen.objects.filter(phone=number.as_e164), request.user, access.OFFICE_ROLES
         )
+        for citizen in citizens:
+            audit.viewed(audit.Subject.SMS, citizen, detail="api")
         entries = sorted(
             (entry for citizen in citizens for entry in thread(citizen)), key=lambda e: e.created
         )[-MAX_MESSAGES:]

@@ -1,10 +1,16 @@
-"""Background jobs, one function each, run by `manage.py run_jobs` (and later by Celery)."""
+"""Background jobs, one function each, run by `manage.py run_jobs` (and by Celery in production).
 
+A job with an `every` attribute needs running only that often; the others run each round.
+"""
+
+import datetime
 import logging
+import time
 
 from django.utils import timezone
 
 from appointments import reminders
+from helpdesk import privacy
 from sms import outbox
 
 logger = logging.getLogger(__name__)
@@ -18,13 +24,33 @@ def send_due_sms() -> dict:
     return dict(outbox.dispatch())
 
 
-JOBS = [queue_reminders, send_due_sms]
+def purge_personal_data() -> dict:
+    """Retention (GDPR): blank or unlink personal data past each municipality's periods."""
+    return privacy.purge(now=timezone.now())
 
 
-def run_all() -> dict:
-    """Run every job once; one failing job is logged and does not stop the others."""
+purge_personal_data.every = datetime.timedelta(hours=1)
+
+JOBS = [queue_reminders, send_due_sms, purge_personal_data]
+
+# When this process last ran each periodic job (monotonic seconds).
+_last_run: dict[str, float] = {}
+
+
+def run_all(*, force: bool = False) -> dict:
+    """Run every job that is due once; one failing job is logged and does not stop the others."""
     results = {}
     for job in JOBS:
+        every = getattr(job, "every", None)
+        last = _last_run.get(job.__name__)
+        if (
+            not force
+            and every is not None
+            and last is not None
+            and time.monotonic() - last < every.total_seconds()
+        ):
+            continue
+        _last_run[job.__name__] = time.monotonic()
         try:
             results[job.__name__] = job()
         except Exception:

@@ -192,7 +192,7 @@ class CallbackRequest(models.Model):
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="callbacks")
     citizen = models.ForeignKey(
-        Citizen, on_delete=models.CASCADE, null=True, blank=True, related_name="callbacks"
+        Citizen, on_delete=models.SET_NULL, null=True, blank=True, related_name="callbacks"
     )
     phone = models.CharField(_("phone number"), max_length=40)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)

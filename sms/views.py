@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.twiml.messaging_response import MessagingResponse
 
-from helpdesk import access
+from helpdesk import access, audit
 from helpdesk.models import Citizen, Municipality
 from helpdesk.parsing import int_or_none
 from sms import callbacks, inbound, outbox, signatures
@@ -145,6 +145,7 @@ def undelivered_done(request, pk):
 def citizen_thread(request, pk):
     _office(request)
     citizen = get_object_or_404(_scoped(Citizen.objects.select_related("municipality"), request), pk=pk)
+    audit.viewed(audit.Subject.SMS, citizen, detail="thread")
     return render(request, "sms/thread.html", {"citizen": citizen, "thread": thread(citizen)})
 
 

@@ -9,6 +9,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -18,6 +19,13 @@ from tests.factories import DigipuntFactory, MunicipalityFactory, member
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 # A Thursday morning, during opening hours; tests that care about time use `frozen_now`.
 FROZEN_NOW = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=BRUSSELS)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def appointments_between(volunteer: Volunteer, first: datetime.date, last: datet
 def appointment_event(appointment, language: str) -> Event:
     """One appointment; the citizen appears by first name only (no phone, no surname)."""
     topic = appointment.topic.name_in(language)
-    first_name = appointment.citizen.first_name
+    first_name = appointment.citizen.first_name if appointment.citizen else ""
     summary = (
         _("Appointment: %(topic)s with %(name)s") % {"topic": topic, "name": first_name}
         if first_name

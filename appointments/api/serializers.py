@@ -88,8 +88,10 @@ class AppointmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_citizen(self, appointment) -> dict:
+    def get_citizen(self, appointment) -> dict | None:
         citizen = appointment.citizen
+        if citizen is None:  # erased (right to erasure) or purged after the retention period
+            return None
         return {"id": citizen.pk, "phone": str(citizen.phone), "name": citizen.name}
 
 

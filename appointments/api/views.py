@@ -22,9 +22,9 @@ from appointments.api.serializers import (
 from appointments.booking import BookingError, SlotTaken, book
 from appointments.models import Appointment
 from appointments.slots import free_slots
-from helpdesk import access
+from helpdesk import access, audit
 from helpdesk.api.schema import DetailError
-from helpdesk.api.views import IsOfficeMember
+from helpdesk.api.views import AuditedListMixin, IsOfficeMember
 from helpdesk.languages import current_language
 from helpdesk.models import Citizen
 from volunteers.availability import local_zone
@@ -120,9 +120,15 @@ TRANSITION_RESPONSES = {
 
 
 class AppointmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Appointments of the caller's digipunten. Booking goes through the one booking function."""
+
+    audit_subject = audit.Subject.APPOINTMENT
 
     serializer_class = AppointmentSerializer
     permission_classes = [permissions.IsAuthenticated, IsOfficeMember]

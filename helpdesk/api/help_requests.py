@@ -11,11 +11,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk import access, help_requests, stats
+from helpdesk import access, audit, help_requests, stats
 from helpdesk.api.errors import field_errors
 from helpdesk.api.fields import TopicCodeField
 from helpdesk.api.schema import FIELD_ERRORS
-from helpdesk.api.views import IsOfficeMember
+from helpdesk.api.views import AuditedListMixin, IsOfficeMember
 from helpdesk.models import AgeBand, Channel, Digipunt, HelpRequest, Municipality, Outcome, ReferredTo
 from helpdesk.models.help_requests import MAX_DURATION_MINUTES
 
@@ -81,9 +81,12 @@ class HelpRequestSerializer(serializers.ModelSerializer):
         OpenApiParameter("digipunt", int, required=False),
     ]
 )
-class HelpRequestViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class HelpRequestViewSet(
+    AuditedListMixin, mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """Help given, one row per help request, anonymous; newest first."""
 
+    audit_subject = audit.Subject.HELP_REQUEST
     serializer_class = HelpRequestSerializer
     permission_classes = [permissions.IsAuthenticated, IsOfficeMember]
 

@@ -27,6 +27,8 @@ class HelpdeskAutoSchema(AutoSchema):
         # Detail paths 404 for unknown ids; paginated lists 404 for a page past the end.
         if "{" in self.path or (self._is_list_view() and self._get_paginator() is not None):
             errors["404"] = OpenApiResponse(DetailError, description="Not found, or not yours to see")
+        if self.view.get_throttles():
+            errors["429"] = OpenApiResponse(DetailError, description="Too many requests: wait and try again")
         for code, response in errors.items():
             responses.setdefault(code, self._get_response_for_code(response, code, direction=direction))
         return responses

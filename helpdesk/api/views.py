@@ -6,10 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from phonenumber_field.phonenumber import to_python
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
 
-from helpdesk import access
+from helpdesk import access, audit, privacy
 from helpdesk.api import serializers
+from helpdesk.api.schema import FIELD_ERRORS
 from helpdesk.models import Citizen, Closure, Digipunt, OpeningHours, Topic
 
 
@@ -110,7 +113,26 @@ class CitizenFilter(filters.FilterSet):
         return queryset.filter(phone=number.as_e164)
 
 
+class AuditedListMixin:
+    """Lists of personal data leave an audit entry: which filters (names, never values)."""
+
+    audit_subject: str
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        filters = sorted(name for name in request.query_params if name != "page")
+        ids = access.municipality_ids(request.user, access.OFFICE_ROLES)
+        audit.viewed(
+            self.audit_subject,
+            detail="api list" + (f" by {', '.join(filters)}" if filters else ""),
+            # The caller's one municipality; none when they see several (network admin).
+            municipality_id=next(iter(ids)) if ids is not None and len(ids) == 1 else None,
+        )
+        return response
+
+
 class CitizenViewSet(
+    AuditedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -119,6 +141,8 @@ class CitizenViewSet(
 ):
     """Citizens of the caller's municipality, for staff and coordinators. Filter by `phone`."""
 
+    audit_subject = audit.Subject.CITIZEN
+
     serializer_class = serializers.CitizenSerializer
     permission_classes = [permissions.IsAuthenticated, IsOfficeMember]
     filterset_class = CitizenFilter
@@ -126,3 +150,30 @@ class CitizenViewSet(
 
     def get_queryset(self):
         return access.scope(Citizen.objects.order_by("pk"), self.request.user, access.OFFICE_ROLES)
+
+    def retrieve(self, request, *args, **kwargs):
+        citizen = self.get_object()
+        audit.viewed(audit.Subject.CITIZEN, citizen, detail="api")
+        return Response(self.get_serializer(citizen).data)
+
+    @extend_schema(
+        request=serializers.EraseRequestSerializer,
+        responses={200: serializers.ErasureSerializer, 400: FIELD_ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="erase")
+    def erase(self, request):
+        """Right to erasure: erase this number's personal data in the caller's municipality.
+        Upcoming appointments are cancelled; statistics keep their counts. A number we hold
+        nothing on answers `found: false`."""
+        payload = serializers.EraseRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        phone = payload.validated_data["phone"]
+        ids = access.municipality_ids(request.user, access.OFFICE_ROLES)
+        citizens = Citizen.objects.filter(phone=phone)
+        if ids is not None:
+            citizens = citizens.filter(municipality_id__in=ids)
+        erased: dict[str, int] = {}
+        for citizen in citizens.order_by("pk"):
+            for name, count in privacy.erase(citizen, by=request.user).items():
+                erased[name] = erased.get(name, 0) + count
+        return Response({"phone": phone, "found": bool(erased), "erased": erased})

@@ -1,3 +1,4 @@
+from .audit import AuditEvent
 from .citizens import Citizen
 from .help_requests import AgeBand, Channel, HelpRequest, HelpRequestTopic, Outcome, ReferredTo
 from .municipalities import Closure, Digipunt, Municipality, OpeningHours
@@ -6,6 +7,7 @@ from .topics import Topic
 
 __all__ = [
     "AgeBand",
+    "AuditEvent",
     "Channel",
     "Citizen",
     "Closure",

@@ -7,7 +7,10 @@ from sms import jobs
 
 
 class Command(BaseCommand):
-    help = "Send due SMS and queue due reminders; loops every --interval seconds unless --once."
+    help = (
+        "Send due SMS, queue due reminders and purge expired personal data; "
+        "loops every --interval seconds unless --once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run every job once and stop.")
@@ -18,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, once=False, interval=10.0, **options):
         while True:
             close_old_connections()
-            results = jobs.run_all()
+            results = jobs.run_all(force=once)
             if once or options["verbosity"] > 1:
                 self.stdout.write(", ".join(f"{name}: {result}" for name, result in results.items()))
             if once:

@@ -1,0 +1,264 @@
+"""Personal data under the GDPR: a citizen's own copy (access), erasure, and the retention purge.
+
+What is personal: the citizen row (phone, name, language), SMS texts and the numbers on them,
+names at the counter, call-back numbers, and free-text notes. What is not: the counts the
+statistics are made of (appointments and their status, help requests, walk-ins, waitlist entries
+and unmet-demand events). Erasing therefore blanks or unlinks the first and never deletes the
+second, so every statistic keeps its count.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import to_python
+
+from appointments import lifecycle
+from appointments.models import Appointment, WaitlistEntry, WalkIn
+from helpdesk import audit
+from helpdesk.models import Citizen, HelpRequest, Municipality
+from sms.models import CallbackRequest, InboundMessage, OutboundMessage
+
+UPCOMING = (Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN)
+OPEN_WAITLIST = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
+UNSENT = (OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING)
+
+
+def parse_phone(value) -> str | None:
+    """E.164 for any notation of a valid number (Belgian by default), else None."""
+    number = to_python(str(value or "").strip(), region="BE")
+    if not number or not number.is_valid():
+        return None
+    return number.as_e164
+
+
+def find_citizen(municipality_ids, phone: str) -> Citizen | None:
+    """The citizen with this number in one of the municipalities (None: all of them, which only
+    a network admin may ask). The same number in two municipalities is two citizens."""
+    citizens = Citizen.objects.filter(phone=phone)
+    if municipality_ids is not None:
+        citizens = citizens.filter(municipality_id__in=municipality_ids)
+    return citizens.order_by("pk").first()
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def export(citizen: Citizen) -> dict:
+    """Everything this system holds on one citizen, for their right of access (article 15)."""
+    appointments = citizen.appointments.select_related("digipunt", "topic").order_by("start")
+    return {
+        "citizen": {
+            "phone": str(citizen.phone),
+            "name": citizen.name,
+            "language": citizen.language,
+            "sms_opt_out": citizen.sms_opt_out,
+            "sms_consent_at": _iso(citizen.sms_consent_at),
+            "created_at": _iso(citizen.created_at),
+            "last_contact_at": _iso(citizen.last_contact_at),
+            "municipality": citizen.municipality.name,
+        },
+        "appointments": [
+            {
+                "start": _iso(a.start),
+                "end": _iso(a.end),
+                "digipunt": a.digipunt.name,
+                "topic": a.topic.code,
+                "status": a.status,
+                "channel": a.channel,
+                "language": a.language,
+                "notes": a.notes,
+                "created_at": _iso(a.created_at),
+            }
+            for a in appointments
+        ],
+        "waitlist": [
+            {"topic": w.topic.code, "status": w.status, "created_at": _iso(w.created_at)}
+            for w in citizen.waitlist_entries.select_related("topic").order_by("created_at")
+        ],
+        "walk_ins": [
+            {"day": w.day.isoformat(), "name": w.name, "status": w.status, "digipunt": w.digipunt.name}
+            for w in citizen.walk_ins.select_related("digipunt").order_by("arrived_at")
+        ],
+        "sms_received": [
+            {"received_at": _iso(m.received_at), "body": m.body, "reply": m.reply}
+            for m in citizen.inbound_messages.order_by("received_at")
+        ],
+        "sms_sent": [
+            {"created_at": _iso(m.created_at), "body": m.body, "kind": m.kind, "status": m.status}
+            for m in citizen.outbound_messages.order_by("created_at")
+        ],
+        "callbacks": [
+            {"created_at": _iso(c.created_at), "reason": c.reason, "status": c.status, "outcome": c.outcome}
+            for c in citizen.callbacks.order_by("created_at")
+        ],
+    }
+
+
+def upcoming_appointments(citizen: Citizen, now=None):
+    now = now or timezone.now()
+    return citizen.appointments.filter(status__in=UPCOMING, end__gt=now).select_related("digipunt", "topic")
+
+
+def erase(citizen: Citizen, *, by=None, reason: str = "request", now=None) -> dict:
+    """Erase one citizen's personal data (article 17), or purge it when its retention is over.
+
+    Upcoming appointments are cancelled (the volunteer is told; the freed time goes to the
+    waitlist) because nobody could be reminded or reached any more. Everything else that counts
+    stays and loses its link to the person. Answers how many of each thing was touched.
+    """
+    now = now or timezone.now()
+    cancelled = 0
+    with transaction.atomic():
+        citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
+        for appointment in upcoming_appointments(citizen, now):
+            # Cancelled one by one through the lifecycle: it takes the booking locks and frees
+            # the volunteer and the desk exactly as any cancellation does.
+            lifecycle.cancel(appointment, by=by, reason=_("Citizen data erased"), channel="", now=now)
+            cancelled += 1
+        with audit.quiet():
+            counts = _unlink(citizen, now)
+            citizen_id, municipality_id = citizen.pk, citizen.municipality_id
+            citizen.delete()
+        audit.record(
+            audit.Action.ERASE if reason == "request" else audit.Action.PURGE,
+            audit.Subject.CITIZEN,
+            citizen_id,
+            municipality_id=municipality_id,
+            detail=", ".join(f"{name}={count}" for name, count in counts.items() if count),
+            actor=by,
+        )
+    return {"citizens": 1, "appointments_cancelled": cancelled, **counts}
+
+
+def _unlink(citizen: Citizen, now) -> dict:
+    appointments = Appointment.objects.filter(citizen=citizen)
+    walk_ins = WalkIn.objects.filter(citizen=citizen)
+    help_requests = HelpRequest.objects.filter(
+        Q(appointment__in=appointments.values("pk")) | Q(walk_in__in=walk_ins.values("pk"))
+    ).exclude(note="")
+    counts = {
+        "help_request_notes": help_requests.update(note=""),
+        "appointments": appointments.update(citizen=None, notes=""),
+        "walk_ins": walk_ins.update(citizen=None, name=""),
+        "waitlist_entries": _withdraw_waitlist(citizen),
+        "sms_received": InboundMessage.objects.filter(citizen=citizen).update(
+            citizen=None, from_number="", body="", reply=""
+        ),
+        "sms_sent": _blank_outbound(citizen, now),
+        "callbacks": _close_callbacks(citizen, now),
+    }
+    return counts
+
+
+def _close_callbacks(citizen: Citizen, now) -> int:
+    # Also numbers that reached us without becoming linked (e.g. a call-back from a landline).
+    callbacks = CallbackRequest.objects.filter(
+        Q(citizen=citizen) | Q(municipality_id=citizen.municipality_id, phone=str(citizen.phone))
+    )
+    callbacks.filter(status=CallbackRequest.Status.OPEN).update(
+        status=CallbackRequest.Status.DONE, outcome=CallbackRequest.Outcome.NOT_NEEDED, handled_at=now
+    )
+    return callbacks.update(citizen=None, phone="")
+
+
+def _withdraw_waitlist(citizen: Citizen) -> int:
+    entries = WaitlistEntry.objects.filter(citizen=citizen)
+    entries.filter(status__in=OPEN_WAITLIST).update(status=WaitlistEntry.Status.WITHDRAWN)
+    return entries.update(citizen=None)
+
+
+def _blank_outbound(citizen: Citizen, now) -> int:
+    messages = OutboundMessage.objects.filter(citizen=citizen)
+    # Not yet sent: never send it now. (A message in a worker's hands re-reads its row just
+    # before sending and skips a cancelled one.)
+    messages.filter(status__in=UNSENT).update(status=OutboundMessage.Status.CANCELLED, handled_at=now)
+    count = messages.update(citizen=None, to="", body="")
+    # Replies to the same number that were never linked to the citizen row.
+    return count + OutboundMessage.objects.filter(
+        municipality_id=citizen.municipality_id, to=str(citizen.phone)
+    ).update(to="", body="")
+
+
+def _stale_citizens(municipality: Municipality, now):
+    cutoff = now - datetime.timedelta(days=municipality.citizen_retention_days)
+    # Not NULL: "NOT IN" a list holding NULL matches nothing at all.
+    active = Appointment.objects.filter(status__in=UPCOMING, end__gt=now, citizen__isnull=False).values(
+        "citizen_id"
+    )
+    return (
+        Citizen.objects.filter(municipality=municipality)
+        .filter(Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, created_at__lt=cutoff))
+        .exclude(pk__in=active)
+    )
+
+
+def purge(now: datetime.datetime | None = None) -> dict:
+    """The retention job: removes what each municipality no longer needs to keep. Idempotent and
+    cheap when there is nothing to do; statistics keep their counts."""
+    now = now or timezone.now()
+    totals = dict.fromkeys(
+        [
+            "citizens",
+            "sms_texts",
+            "appointment_notes",
+            "help_request_notes",
+            "walk_in_names",
+            "audit_entries",
+            "sessions",
+        ],
+        0,
+    )
+
+    def add(name, count):
+        totals[name] += count
+
+    for municipality in Municipality.objects.order_by("pk"):
+        for citizen in _stale_citizens(municipality, now).iterator():
+            add("citizens", 1)
+            erase(citizen, reason="retention", now=now)
+        citizen_cutoff = now - datetime.timedelta(days=municipality.citizen_retention_days)
+        sms_cutoff = now - datetime.timedelta(days=municipality.sms_retention_days)
+        add("sms_texts", _purge_sms(Q(municipality=municipality), sms_cutoff))
+        add(
+            "appointment_notes",
+            Appointment.objects.filter(digipunt__municipality=municipality, end__lt=citizen_cutoff)
+            .exclude(notes="")
+            .update(notes=""),
+        )
+        add(
+            "help_request_notes",
+            HelpRequest.objects.filter(municipality=municipality, date__lt=citizen_cutoff.date())
+            .exclude(note="")
+            .update(note=""),
+        )
+    # Texts to numbers no municipality owns have no municipality; the default retention applies.
+    default_days = Municipality._meta.get_field("sms_retention_days").default
+    add("sms_texts", _purge_sms(Q(municipality__isnull=True), now - datetime.timedelta(days=default_days)))
+    names_cutoff = (now - datetime.timedelta(days=settings.WALK_IN_NAME_RETENTION_DAYS)).date()
+    add("walk_in_names", WalkIn.objects.filter(day__lt=names_cutoff).exclude(name="").update(name=""))
+    add("audit_entries", audit.purge_expired(now - datetime.timedelta(days=settings.AUDIT_RETENTION_DAYS)))
+    add("sessions", Session.objects.filter(expire_date__lt=now).delete()[0])
+    return totals
+
+
+def _purge_sms(where: Q, cutoff) -> int:
+    inbound = (
+        InboundMessage.objects.filter(where, received_at__lt=cutoff)
+        .exclude(body="", reply="", from_number="")
+        .update(body="", reply="", from_number="")
+    )
+    finished = OutboundMessage.objects.filter(where, created_at__lt=cutoff).exclude(status__in=UNSENT)
+    outbound = finished.exclude(body="").update(body="")
+    callbacks = (
+        CallbackRequest.objects.filter(where, created_at__lt=cutoff)
+        .exclude(status=CallbackRequest.Status.OPEN)
+        .exclude(phone="")
+        .update(phone="")
+    )
+    return inbound + outbound + callbacks
