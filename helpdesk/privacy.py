@@ -46,7 +46,8 @@ def find_citizen(municipality_ids, phone: str) -> Citizen | None:
 
 
 def _iso(value):
-    return value.isoformat() if value is not None else None
+    """Local (Europe/Brussels) time with its offset: what the citizen would recognise."""
+    return timezone.localtime(value).isoformat() if value is not None else None
 
 
 def export(citizen: Citizen) -> dict:

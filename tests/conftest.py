@@ -25,7 +25,6 @@ FROZEN_NOW = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=BRUSSELS)
 def _fresh_cache():
     """Rate-limit counters live in the cache: each test starts with none."""
     cache.clear()
-    yield
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from phonenumber_field.phonenumber import to_python
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 
 from helpdesk import access, audit, privacy
@@ -18,6 +18,18 @@ from helpdesk.models import Citizen, Closure, Digipunt, OpeningHours, Topic
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (`Authorization: Token ...`)."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request when this username and address are locked out; say
+            # so (429) instead of "wrong password", which would invite more attempts.
+            if getattr(request, "axes_locked_out", False):
+                raise Throttled(
+                    detail=_("Too many failed attempts. Try again in a quarter of an hour.")
+                ) from None
+            raise
 
 
 class CanConfigure(permissions.BasePermission):
