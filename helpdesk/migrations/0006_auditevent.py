@@ -105,7 +105,7 @@ BEGIN
   IF ROW({", ".join("NEW." + c.strip() for c in FROZEN.split(","))})
        IS DISTINCT FROM ROW({", ".join("OLD." + c.strip() for c in FROZEN.split(","))})
      OR (NEW.actor_id IS NOT NULL AND NEW.actor_id IS DISTINCT FROM OLD.actor_id) THEN
-    RAISE EXCEPTION 'The audit log is append-only';
+    RAISE EXCEPTION 'The audit log is append-only' USING ERRCODE = 'integrity_constraint_violation';
   END IF;
   RETURN NEW;
 END $$ LANGUAGE plpgsql;
