@@ -332,6 +332,8 @@ LOGGING = {
         # Django's own default handlers would print request paths unfiltered.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # django-axes reports every login at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
         # runserver's own request log, with its colours, through the redacting handler.
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },
