@@ -1,13 +1,18 @@
-"""Keep secrets out of logs: a calendar feed URL is a password for someone's schedule."""
+"""Keep secrets out of logs: a calendar feed URL is a password for someone's schedule, and a
+password-reset link is one for their account."""
 
 import logging
 import re
 
-SECRET_PATHS = re.compile(r"(/volunteers/calendar/)[^/\s\"?]+(\.ics)")
+# A calendar feed token, and a password-reset link (its token sets a new password).
+SECRET_PATHS = re.compile(
+    r"(/volunteers/calendar/)[^/\s\"?]+(\.ics)"
+    r"|(/accounts/reset/)[^/\s\"?]+/[^/\s\"?]+(/)"
+)
 
 
 def redact(text: str) -> str:
-    return SECRET_PATHS.sub(r"\1[redacted]\2", text)
+    return SECRET_PATHS.sub(lambda m: f"{m.group(1) or m.group(3)}[redacted]{m.group(2) or m.group(4)}", text)
 
 
 class RedactSecretsFilter(logging.Filter):

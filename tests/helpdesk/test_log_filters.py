@@ -20,6 +20,11 @@ def test_calendar_tokens_are_redacted_from_messages_and_args():
     assert "/volunteers/calendar/[redacted].ics" in record.getMessage()
 
 
+def test_password_reset_tokens_are_redacted():
+    line = "GET /accounts/reset/MTI/cz9k2a-0f1e2d3c4b5a69788796a5b4c3d2e1f0/ HTTP/1.1"
+    assert redact(line) == "GET /accounts/reset/[redacted]/ HTTP/1.1"
+
+
 def test_other_paths_are_left_alone():
     assert redact("GET /volunteers/schedule/ HTTP/1.1") == "GET /volunteers/schedule/ HTTP/1.1"
 
