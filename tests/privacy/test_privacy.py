@@ -280,7 +280,7 @@ def test_staff_lookup_of_an_unknown_or_bad_number(web, staff_a):
     assert client.post("/privacy/citizens/", {"phone": "+32470000000"}, follow=True).status_code == 200
     bad = client.post("/privacy/citizens/", {"phone": "not a number"})
     assert bad.status_code == 200
-    assert "valid phone number" in bad.content.decode()
+    assert bad.context["form"].errors["phone"]
 
 
 def test_outsider_sees_and_erases_nothing_of_another_municipality(frozen_now, web, digipunt_a, outsider):
