@@ -9,6 +9,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 
 from helpdesk import access, audit, privacy
 from helpdesk.api import serializers
@@ -18,6 +19,9 @@ from helpdesk.models import Citizen, Closure, Digipunt, OpeningHours, Topic
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (`Authorization: Token ...`)."""
+
+    # Per address, like any anonymous call; django-axes also locks a username after failures.
+    throttle_classes = [AnonRateThrottle]
 
     def post(self, request, *args, **kwargs):
         try:
