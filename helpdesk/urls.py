@@ -17,7 +17,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(post_reset_login=True, success_url="/"),
+        auth_views.PasswordResetConfirmView.as_view(
+            post_reset_login=True,
+            # Named because django-axes adds a second backend; the password was just set here.
+            post_reset_login_backend="django.contrib.auth.backends.ModelBackend",
+            success_url="/",
+        ),
         name="password_reset_confirm",
     ),
     path("volunteers/", include("volunteers.urls")),
