@@ -20,9 +20,11 @@ def figure(
     *,
     baseline: float | None = None,
     baseline_name: str = "",
+    baseline_unit: str = "",
     better: str = "lower",
     note: str = "",
 ) -> dict:
+    """`baseline_unit`: when the baseline counts something else (bookings/s against req/s)."""
     ratio = None
     if value is not None and baseline:
         ratio = value / baseline
@@ -33,6 +35,7 @@ def figure(
         "unit": unit,
         "baseline_name": baseline_name,
         "baseline": baseline,
+        "baseline_unit": baseline_unit or unit,
         "ratio": ratio,
         "better": better,
         "reading": reading(ratio, better),
@@ -47,7 +50,9 @@ def reading(ratio: float | None, better: str) -> str:
         return f"{ratio:.2f}x the baseline"
     if ratio == 0:
         return "none at all"
-    if ratio <= 1:
+    if ratio == 1:
+        return "the same"
+    if ratio < 1:
         return f"{1 / ratio:.1f}x less"
     return f"{ratio:.1f}x more"
 
@@ -62,7 +67,8 @@ def line(f: dict) -> str:
     """The printed line: name, value, baseline name and value, ratio (and a note)."""
     text = f"{f['name']:<64} {number(f['value'], f['unit']):>9} {f['unit']:<10}"
     if f["baseline"] is not None:
-        text += f" | baseline {number(f['baseline'], f['unit']):>9} {f['unit']} ({f['baseline_name']})"
+        unit = f.get("baseline_unit") or f["unit"]
+        text += f" | baseline {number(f['baseline'], unit):>9} {unit} ({f['baseline_name']})"
         text += f" | ratio {f['ratio']:.3g} ({f['reading']})" if f["ratio"] is not None else ""
     elif f["baseline_name"]:
         text += f" | baseline: {f['baseline_name']}"

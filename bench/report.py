@@ -37,7 +37,8 @@ def render(results: dict) -> str:
         if f["baseline"] is None:
             baseline = f["baseline_name"] or "none"
         else:
-            baseline = f"{number(f['baseline'], f['unit'])} {f['unit']} ({f['baseline_name']})"
+            unit = f.get("baseline_unit") or f["unit"]
+            baseline = f"{number(f['baseline'], unit)} {unit} ({f['baseline_name']})"
         ratio = "" if f["ratio"] is None else f"{f['ratio']:.3g} ({f['reading']})"
         row = [f["name"], value, baseline, ratio, f["note"]]
         lines.append("| " + " | ".join(cell(c) for c in row) + " |")

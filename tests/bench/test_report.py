@@ -49,3 +49,9 @@ def test_a_figure_becomes_a_row_with_its_baseline_and_ratio():
 def test_only_the_part_between_the_markers_is_replaced():
     text = f"# Title\n\nbefore\n{START}\nold table\n{END}\nafter\n"
     assert replace_between(text, "new\n") == f"# Title\n\nbefore\n{START}\nnew\n{END}\nafter\n"
+
+
+def test_a_baseline_may_count_something_else():
+    row = figure("api", "booking via API", 12.0, "bookings/s", baseline=1500.0, baseline_unit="req/s",
+                 baseline_name="GET /healthz", better="higher")  # fmt: skip
+    assert "| 1,500 req/s (GET /healthz) |" in render({"machine": MACHINE, "figures": [row]})
