@@ -7,19 +7,23 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# pg_dump/psql for backups and `manage.py dbshell`; psycopg itself ships libpq in its wheel.
+# psql for `manage.py dbshell` (backups run pg_dump in the postgres container, which matches the
+# server version); psycopg itself ships libpq in its wheel.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 1000 digipunt \
-    && useradd --system --uid 1000 --gid digipunt --home-dir /app --shell /usr/sbin/nologin digipunt
+    && useradd --system --uid 1000 --gid digipunt --home-dir /app --shell /usr/sbin/nologin digipunt \
+    && install -d -o digipunt -g digipunt /var/lib/digipunt
 
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
-COPY --chown=digipunt:digipunt . .
+# Code and collected static files stay owned by root: the service user can read, not change them.
+# /var/lib/digipunt (beat's schedule, a volume in compose) is the only place it writes.
+COPY . .
 # Static files are collected into the image and served by WhiteNoise (hashed names, compressed).
 # Settings need a SECRET_KEY when DEBUG is off; this one exists only for this build step.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-real-secret-0123456789abcdefghijklmnop \
