@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from figures import number  # noqa: E402
+from figures import number, reading  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
@@ -39,7 +39,7 @@ def render(results: dict) -> str:
         else:
             unit = f.get("baseline_unit") or f["unit"]
             baseline = f"{number(f['baseline'], unit)} {unit} ({f['baseline_name']})"
-        ratio = "" if f["ratio"] is None else f"{f['ratio']:.3g} ({f['reading']})"
+        ratio = "" if f["ratio"] is None else f"{f['ratio']:.3g} ({reading(f['ratio'], f['better'])})"
         row = [f["name"], value, baseline, ratio, f["note"]]
         lines.append("| " + " | ".join(cell(c) for c in row) + " |")
     if results.get("skipped"):

@@ -446,8 +446,8 @@ def main():
     from appointments.models import Appointment
 
     workdir = Path(os.environ.get("BENCH_WORKDIR", "/tmp"))
-    phase, warm = (2.0, 0.5) if quick else (10.0, 2.0)
-    n_inproc, n_api, rounds, attempts = (12, 36, 2, 12) if quick else (100, 240, 10, 16)
+    phase, warm, fixed_seconds = (2.0, 0.5, 2.0) if quick else (10.0, 2.0, 15.0)
+    n_inproc, n_api, rounds, attempts = (12, 24, 2, 12) if quick else (100, 240, 10, 16)
     municipality, _places, topic, token = seed()
     pool_inproc, pool_floor, pool_api, pool_contention = slot_pools(
         municipality, topic, sizes=[n_inproc, n_inproc, n_api, rounds]
@@ -483,7 +483,7 @@ def main():
         fixed = load(
             port,
             {**menu_kind, "prefix": "8"},
-            duration=phase * 1.5,
+            duration=fixed_seconds,
             rate=half,
             processes=OPEN_PROCESSES,
             threads=OPEN_THREADS,
@@ -492,7 +492,7 @@ def main():
         fixed_healthz = load(
             port,
             {"kind": "healthz"},
-            duration=phase * 1.5,
+            duration=fixed_seconds,
             rate=half,
             processes=OPEN_PROCESSES,
             threads=OPEN_THREADS,
