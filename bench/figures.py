@@ -47,7 +47,7 @@ def reading(ratio: float | None, better: str) -> str:
     if ratio is None:
         return ""
     if better == "higher":
-        return f"{ratio:.2f}x the baseline"
+        return f"{ratio:.1%} of the baseline" if ratio < 1 else f"{ratio:.2f}x the baseline"
     if ratio == 0:
         return "none at all"
     if ratio == 1:

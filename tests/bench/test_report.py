@@ -41,7 +41,8 @@ def test_a_figure_becomes_a_row_with_its_baseline_and_ratio():
     }
     table = render(results)
     assert "Test CPU, 2 cores, 4.0 GB RAM" in table
-    assert "| webhook \\| max rate | 300 req/s | 1,200 req/s (healthz) | 0.25 (0.25x the baseline) |" in table
+    row = "| webhook \\| max rate | 300 req/s | 1,200 req/s (healthz) | 0.25 (25.0% of the baseline) |"
+    assert row in table
     assert "| slots | 10.0 ms | 250.0 ms (peer) | 0.04 (25.0x less) |" in table
     assert "Not measured in that run: django-helpdesk." in table
 
