@@ -23,11 +23,13 @@ directory, PostgreSQL databases named after BENCH_POSTGRES_URL (default
 postgres://postgres@127.0.0.1:5432/digipunt_bench, plus _stats).
 """
 
+import atexit
 import datetime
 import json
 import os
 import platform
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,6 +50,7 @@ from figures import figure, line  # noqa: E402
 
 # Our side of the slot benchmark runs on its own throw-away SQLite database.
 workdir = Path(tempfile.mkdtemp(prefix="digipunt-bench-"))
+atexit.register(shutil.rmtree, workdir, ignore_errors=True)  # a full run leaves 2 GB of SQLite
 os.environ["DATABASE_URL"] = dbs.sqlite_copy(workdir / "bench.sqlite3")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"  # helpdesk.settings, mail in memory
 os.environ["BENCH_WORKDIR"] = str(workdir)
