@@ -1,54 +1,79 @@
-"""Benchmarks: print one line per figure, with its baseline and the ratio, measured in this run.
+"""Benchmarks: one line per figure, with its baseline measured in the same run and the ratio.
 
-    python bench/run.py            # full run
-    python bench/run.py --quick    # fewer repetitions (a smoke run)
+    python bench/run.py            # the full run; writes bench/results.json
+    python bench/run.py --quick    # smaller data and shorter phases, within a minute; writes nothing
 
-Slot search: a municipality with 2 digipunten, 20 volunteers and 2,000 booked appointments over a
-four-week horizon, searched for the whole horizon. Baseline, in the same run and shape of data:
-django-appointment 3.12 computing the same days staff member by staff member (its
-get_available_slots_for_staff path), from ../shared/peers (set up on first use in
-$PEERS_WORK, default /tmp/peers-work). Without the peers harness the baseline is reported missing.
+ratio = value / baseline for every figure. What is measured (details in each module):
 
-SMS webhook: a signed POST /sms/inbound/ through the Django test client (the full WSGI stack,
-signature check and one conversation step; each from a new number), against GET /healthz on the
-same stack in the same run. The ratio shows how many minimal requests one webhook costs.
+1. SMS webhook under gunicorn on PostgreSQL (bench/web_bench.py): the highest rate of signed
+   POST /sms/inbound/ (each from a new number: first SMS -> topic menu) against GET /healthz on the
+   same server from the same load generator; then p50/p99 at a fixed load of half the webhook's
+   highest rate (open loop).
+2. Slot search (SQLite; 2 digipunten, 20 volunteers, 2,000 appointments over four weeks) against
+   django-appointment 3.12 with the same shape of data (bench/peer_appt.py in the peers harness).
+3. Statistics (bench/stats_bench.py): one municipality-year dashboard against the raw-SQL floor on
+   the same database, on SQLite and PostgreSQL, and against django-helpdesk 2.6 (full run only).
+4. Booking: the booking function in-process against a plain ORM INSERT of the same row
+   (PostgreSQL) and against django-appointment's booking (SQLite); through the API under gunicorn
+   on distinct slots; and many clients at once on one slot (one success, the rest 409, no 5xx).
+5. Peak memory of the CSV export (1,000,000 rows in the full run).
 
-Statistics (bench/stats_bench.py, one process per database): one municipality-year dashboard
-(helpdesk.stats.summary) over 100,000 help requests among 5,000,000 in 300 municipalities (--quick:
-20,000 in one), against the raw-SQL floor on the same database and against django-helpdesk 2.6's
-dashboard and queue x month report over 100,000 tickets; then the peak RSS of the CSV export.
+Databases are throw-away copies of migrated templates (bench/dbs.py): SQLite files in a temporary
+directory, PostgreSQL databases named after BENCH_POSTGRES_URL (default
+postgres://postgres@127.0.0.1:5432/digipunt_bench, plus _stats).
 """
 
+import atexit
 import datetime
 import json
 import os
+import platform
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+STARTED = time.perf_counter()
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 PEERS = Path(os.environ.get("PEERS_SRC", ROOT.parent / "shared" / "peers"))
 PEERS_WORK = Path(os.environ.get("PEERS_WORK", "/tmp/peers-work"))
 QUICK = "--quick" in sys.argv
+RESULTS = HERE / "results.json"
+sys.path[:0] = [str(ROOT), str(HERE)]
 
-# Our side runs on its own throw-away SQLite database.
+import dbs  # noqa: E402
+from figures import figure, line  # noqa: E402
+
+# Our side of the slot benchmark runs on its own throw-away SQLite database.
 workdir = Path(tempfile.mkdtemp(prefix="digipunt-bench-"))
-os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+atexit.register(shutil.rmtree, workdir, ignore_errors=True)  # a full run leaves 2 GB of SQLite
+os.environ["DATABASE_URL"] = dbs.sqlite_copy(workdir / "bench.sqlite3")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"  # helpdesk.settings, mail in memory
+os.environ["BENCH_WORKDIR"] = str(workdir)
 
 import django  # noqa: E402
 
 django.setup()
 
 from benchlib import calibrate, measure  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # seeding speed only
 N_VOLUNTEERS, N_APPOINTMENTS, HORIZON_DAYS = 20, 2000, 28
+SKIPPED: list[str] = []
+FIGURES: list[dict] = []
+DETAILS: dict = {}
+
+
+def emit(*figures):
+    for f in figures:
+        FIGURES.append(f)
+        print(line(f), flush=True)
 
 
 def seed():
@@ -61,10 +86,16 @@ def seed():
     rnd = random.Random(42)
     municipality = Municipality.objects.create(name="Benchdorp", sms_number="+32460999000")
     places = [
-        DigipuntFactory(municipality=municipality, name=f"Digipunt {i}", desks=10, weekday_hours=False,
-                        booking_horizon_days=HORIZON_DAYS, lead_time_minutes=0)
+        DigipuntFactory(
+            municipality=municipality,
+            name=f"Digipunt {i}",
+            desks=10,
+            weekday_hours=False,
+            booking_horizon_days=HORIZON_DAYS,
+            lead_time_minutes=0,
+        )
         for i in range(2)
-    ]  # fmt: skip
+    ]
     OpeningHours.objects.bulk_create(
         OpeningHours(digipunt=p, weekday=d, opens=datetime.time(9), closes=datetime.time(17))
         for p in places
@@ -81,11 +112,17 @@ def seed():
         volunteer.save()
         volunteers.append((volunteer, place))
     Availability.objects.bulk_create(
-        Availability(volunteer=v, digipunt=p, weekday=d, starts=datetime.time(9), ends=datetime.time(17),
-                     valid_from=datetime.date(2020, 1, 1))
+        Availability(
+            volunteer=v,
+            digipunt=p,
+            weekday=d,
+            starts=datetime.time(9),
+            ends=datetime.time(17),
+            valid_from=datetime.date(2020, 1, 1),
+        )
         for v, p in volunteers
         for d in range(5)
-    )  # fmt: skip
+    )
     citizens = Citizen.objects.bulk_create(
         Citizen(municipality=municipality, phone=f"+32471{i:06d}") for i in range(500)
     )
@@ -104,18 +141,28 @@ def seed():
             minutes=30 * half_hour
         )
         rows.append(
-            Appointment(digipunt=place, topic=topic, citizen=rnd.choice(citizens), volunteer=volunteer,
-                        language="nl", channel="sms", start=start, end=start + datetime.timedelta(minutes=30),
-                        code=f"B{len(rows):05d}")
-        )  # fmt: skip
+            Appointment(
+                digipunt=place,
+                topic=topic,
+                citizen=rnd.choice(citizens),
+                volunteer=volunteer,
+                language="nl",
+                channel="sms",
+                start=start,
+                end=start + datetime.timedelta(minutes=30),
+                code=f"B{len(rows):05d}",
+            )
+        )
     Appointment.objects.bulk_create(rows)
     return municipality, places, topic
 
 
 def ours():
+    """Slot search and the booking function on the seeded SQLite database."""
+    from appointments.booking import book
     from appointments.slots import free_slots
+    from helpdesk.models import Citizen
 
-    call_command("migrate", verbosity=0)
     municipality, places, topic = seed()
     now = timezone.now()
     today = timezone.localdate()
@@ -137,108 +184,151 @@ def ours():
     results = {
         "horizon": measure("slots: municipality, 2 digipunten x 20 volunteers x 4 weeks", horizon, reps, 1),
         "one_day": measure("slots: 1 digipunt, 1 day", one_day, reps * 5, 2),
+        "slots_found": len(found),
     }
-    results["horizon"]["slots"] = len(found)
+    # Booking: one new citizen per free slot, spread over the horizon.
+    n = 12 if QUICK else 100
+    picks = iter(found[:: max(1, len(found) // (n + 3))])
+    citizens = iter(
+        Citizen.objects.bulk_create(
+            Citizen(municipality=municipality, phone=f"+32472{i:06d}") for i in range(n + 3)
+        )
+    )
+
+    def book_one():
+        slot = next(picks)
+        book(
+            citizen=next(citizens),
+            digipunt=slot.digipunt,
+            topic=topic,
+            start=slot.start,
+            language="nl",
+            channel="phone",
+        )
+
+    results["book"] = measure("book(), distinct slots", book_one, n - 1, 1)  # + the query count's call
     return results
 
 
-def webhook():
-    """One signed inbound SMS through the whole stack (WSGI, signature check, conversation step),
-    against a minimal Django view on the same stack in the same run."""
-    import itertools
-    import statistics
-    import time
-    from urllib.parse import urlencode
-
-    from django.conf import settings
-    from django.test import Client
-
-    from sms.signatures import sign
-
-    settings.SMS_INBOUND_PER_HOUR = settings.SMS_OUTBOUND_PER_DAY = 10**6
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    client = Client()
-    numbers = itertools.count(1)
-    reps = 60 if QUICK else 400
-
-    def timed(fn):
-        for _ in range(5):
-            fn()
-        samples = []
-        for _ in range(reps):
-            t0 = time.perf_counter()
-            fn()
-            samples.append((time.perf_counter() - t0) * 1000)
-        samples.sort()
-        return {"median_ms": statistics.median(samples), "p99_ms": samples[int(len(samples) * 0.99) - 1]}
-
-    def minimal():
-        assert client.get("/healthz").status_code == 200
-
-    def step(body):
-        def send():
-            n = next(numbers)
-            params = {
-                "MessageSid": f"SM{n:032d}",
-                "From": f"+32479{n:06d}",
-                "To": "+32460999000",
-                "Body": body,
-            }
-            response = client.post(
-                "/sms/inbound/",
-                urlencode(params),
-                content_type="application/x-www-form-urlencoded",
-                headers={"X-Twilio-Signature": sign("/sms/inbound/", params)},
+def peer():
+    """django-appointment on its own seeded SQLite database (seeded once, copied per run)."""
+    run_dir = PEERS_WORK / "appt"
+    python = PEERS_WORK / "venv-appt" / "bin" / "python"
+    if not python.exists():
+        if not (PEERS / "setup.sh").exists():
+            return None
+        env = {**os.environ, "PEERS_WORK": str(PEERS_WORK)}
+        subprocess.run(["bash", str(PEERS / "setup.sh")], check=True, env=env, stdout=subprocess.DEVNULL)
+    seed_db = run_dir / "db_seed.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    if not seed_db.exists():
+        db = run_dir / "db.sqlite3"
+        db.unlink(missing_ok=True)
+        for args in (["manage.py", "migrate", "-v0"], ["seed_appt.py"]):
+            subprocess.run(
+                [str(python), *args],
+                cwd=run_dir,
+                check=True,
+                env={**env, "BENCH_DB": str(db)},
+                stdout=subprocess.DEVNULL,
             )
-            assert response.status_code == 200
-            assert b"<Message>" in response.content
+        db.rename(seed_db)
+    run_db = workdir / "appt.sqlite3"
+    run_db.write_bytes(seed_db.read_bytes())
+    out = workdir / "appt.json"
+    subprocess.run(
+        [str(python), str(HERE / "peer_appt.py"), str(out), "0.1" if QUICK else "1"],
+        cwd=run_dir,
+        check=True,
+        env={**env, "BENCH_DB": str(run_db)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return {r["name"][:2]: r for r in json.loads(out.read_text())}
 
-        return send
 
-    return {
-        "minimal": timed(minimal),
-        "menu": timed(step("AFSPRAAK")),
-        "slots": timed(step("ik wil hulp met mijn belastingen")),
-    }
-
-
-def postgres_url() -> str | None:
-    """A fresh database on the local PostgreSQL for the statistics benchmark, if one answers."""
-    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    try:
-        import psycopg
-
-        with psycopg.connect(base, autocommit=True, connect_timeout=3) as admin:
-            admin.execute("DROP DATABASE IF EXISTS digipunt_bench")
-            admin.execute("CREATE DATABASE digipunt_bench")
-    except Exception:
-        return None
-    return base.rsplit("/", 1)[0] + "/digipunt_bench"
+def slot_figures(mine, theirs):
+    horizon, one_day, book = mine["horizon"], mine["one_day"], mine["book"]
+    a1, b1, c2, d = (theirs.get(k) if theirs else None for k in ("a1", "b1", "c2", "d "))
+    peer = "django-appointment 3.12"
+    if theirs is None:
+        SKIPPED.append("django-appointment (no peers harness): its baselines are missing")
+    emit(
+        figure(
+            "slots_horizon_ms",
+            "slots, whole municipality, 4 weeks (SQLite): median",
+            horizon["median_ms"],
+            "ms",
+            baseline=b1 and b1["median_ms"],
+            baseline_name=f"{peer}, 20 staff x month, staff by staff",
+            note=f"{mine['slots_found']} free slots over {N_APPOINTMENTS} booked appointments",
+        ),
+        figure(
+            "slots_horizon_queries",
+            "slots, whole municipality, 4 weeks: SQL queries",
+            horizon["queries"],
+            "q",
+            baseline=b1 and b1["queries"],
+            baseline_name=f"{peer}, same",
+        ),
+        figure(
+            "slots_day_ms",
+            "slots, 1 digipunt, 1 day (SQLite): median",
+            one_day["median_ms"],
+            "ms",
+            baseline=a1 and a1["median_ms"],
+            baseline_name=f"{peer}, 1 staff, 1 day",
+        ),
+        figure(
+            "slots_day_queries",
+            "slots, 1 digipunt, 1 day: SQL queries",
+            one_day["queries"],
+            "q",
+            baseline=a1 and a1["queries"],
+            baseline_name=f"{peer}, same",
+        ),
+        figure(
+            "booking_sqlite_ms",
+            "booking: book() in-process, distinct slots (SQLite): median",
+            book["median_ms"],
+            "ms",
+            baseline=c2 and c2["median_ms"],
+            baseline_name=f"{peer} booking, model path, no double-booking check",
+            note=f"{book['queries']} queries against {c2['queries'] if c2 else '?'}"
+            + (f"; {peer} double-booking probe: {d['value']} appointments in one slot" if d else ""),
+        ),
+    )
 
 
 def stats_figures():
     """helpdesk.stats on SQLite and PostgreSQL (one subprocess each, own database)."""
     single, network = (20_000, 0) if QUICK else (100_000, 4_900_000)
     reps = "3" if QUICK else "9"
-    script = str(Path(__file__).resolve().parent / "stats_bench.py")
+    script = str(HERE / "stats_bench.py")
     results = {}
-    sqlite_url = f"sqlite:///{workdir / 'stats.sqlite3'}"
-    for label, url in (("SQLite", sqlite_url), ("PostgreSQL", postgres_url())):
+    sqlite_url = dbs.sqlite_copy(workdir / "stats.sqlite3")
+    for label, url in (("SQLite", sqlite_url), ("PostgreSQL", dbs.postgres_copy("_stats"))):
         if url is None:
             results[label] = None
             continue
         out = subprocess.run(
             [sys.executable, script, "--single", str(single), "--network", str(network), "--reps", reps],
-            env={**os.environ, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
-        )  # fmt: skip
+            env={**os.environ, "DATABASE_URL": url},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         results[label] = json.loads(out.stdout.strip().splitlines()[-1])
     rows = results["SQLite"]["rows"]
     results["csv"] = []
     for limit in sorted({min(rows, 100_000), min(rows, 1_000_000)}):
         out = subprocess.run(
             [sys.executable, script, "--csv-rss", str(limit)],
-            env={**os.environ, "DATABASE_URL": sqlite_url}, check=True, capture_output=True, text=True,
-        )  # fmt: skip
+            env={**os.environ, "DATABASE_URL": sqlite_url},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         results["csv"].append(json.loads(out.stdout.strip().splitlines()[-1]))
     return results
 
@@ -255,124 +345,198 @@ def helpdesk_peer():
         db = run_dir / "db.sqlite3"
         db.unlink(missing_ok=True)
         for args in (["manage.py", "migrate", "-v0"], ["seed_hd.py"]):
-            subprocess.run([str(python), *args], cwd=run_dir, check=True, env={**env, "BENCH_DB": str(db)},
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            subprocess.run(
+                [str(python), *args],
+                cwd=run_dir,
+                check=True,
+                env={**env, "BENCH_DB": str(db)},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         db.rename(seed_db)
     out = workdir / "hd.json"
     subprocess.run(
-        [str(python), "bench_hd.py", str(out)], cwd=run_dir, check=True,
-        env={**env, "BENCH_DB": str(seed_db), "REPS": "0.4" if QUICK else "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [str(python), "bench_hd.py", str(out)],
+        cwd=run_dir,
+        check=True,
+        env={**env, "BENCH_DB": str(seed_db), "REPS": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return {r["name"]: r for r in json.loads(out.read_text()) if "name" in r}
 
 
-def peer():
-    """django-appointment: 20 staff x a month, staff member by staff member (its own seed)."""
-    run_dir = PEERS_WORK / "appt"
-    python = PEERS_WORK / "venv-appt" / "bin" / "python"
-    if not python.exists():
-        if not (PEERS / "setup.sh").exists():
-            return None
-        env = {**os.environ, "PEERS_WORK": str(PEERS_WORK)}
-        subprocess.run(["bash", str(PEERS / "setup.sh")], check=True, env=env, stdout=subprocess.DEVNULL)
-    seed_db = run_dir / "db_seed.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
-    if not seed_db.exists():
-        db = run_dir / "db.sqlite3"
-        db.unlink(missing_ok=True)
-        for args in (["manage.py", "migrate", "-v0"], ["seed_appt.py"]):
-            subprocess.run([str(python), *args], cwd=run_dir, check=True, env={**env, "BENCH_DB": str(db)},
-                           stdout=subprocess.DEVNULL)  # fmt: skip
-        db.rename(seed_db)
-    run_db = run_dir / "db_run.sqlite3"
-    run_db.write_bytes(seed_db.read_bytes())
-    out = workdir / "appt.json"
-    subprocess.run(
-        [str(python), "bench_appt.py", str(out)], cwd=run_dir, check=True,
-        env={**env, "BENCH_DB": str(run_db), "REPS": "0.2" if QUICK else "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    figures = {r["name"][:2]: r for r in json.loads(out.read_text()) if "name" in r}
-    return figures
-
-
-def line(name, value, unit, baseline=None, baseline_name=""):
-    if baseline is None:
-        print(f"{name:<62} {value:>10.1f} {unit}   baseline: not measured")
-        return
-    ratio = baseline / value if value else float("inf")
-    print(f"{name:<62} {value:>10.1f} {unit}   baseline {baseline:>10.1f} {unit} ", end="")
-    print(f"({baseline_name})   ratio {ratio:.1f}x")
-
-
-def main():
-    mine = ours()
-    for anchor in calibrate(500 if QUICK else 2000):
-        print(f"{anchor['name']:<62} {anchor['median_ms']:>10.3f} ms")
-    theirs = peer()
-    horizon, one_day = mine["horizon"], mine["one_day"]
-    b1 = theirs.get("b1") if theirs else None
-    a1 = theirs.get("a1") if theirs else None
-    line("slots, whole municipality, 4 weeks: median", horizon["median_ms"], "ms",
-         b1 and b1["median_ms"], "django-appointment, 20 staff x month, staff by staff")  # fmt: skip
-    line("slots, whole municipality, 4 weeks: SQL queries", horizon["queries"], "q",
-         b1 and b1["queries"], "django-appointment, same")  # fmt: skip
-    line("slots, 1 digipunt, 1 day: median", one_day["median_ms"], "ms",
-         a1 and a1["median_ms"], "django-appointment, 1 staff, 1 day")  # fmt: skip
-    line("slots, 1 digipunt, 1 day: SQL queries", one_day["queries"], "q", a1 and a1["queries"], "same")
-    print(f"({horizon['slots']} free slots found over the horizon; {N_APPOINTMENTS} appointments booked)")
-    print_stats(stats_figures(), None if QUICK else helpdesk_peer())
-    hook = webhook()
-    floor = hook["minimal"]
-    for key, label in (("menu", "first SMS -> topic menu"), ("slots", "sentence -> 3 slots (slot search)")):
-        for stat in ("median_ms", "p99_ms"):
-            value, base = hook[key][stat], floor[stat]
-            name = f"SMS webhook, {label}: {stat[:-3]}"
-            print(
-                f"{name:<62} {value:>10.1f} ms   baseline {base:>10.1f} ms (minimal Django view, same stack)",
-                end="",
-            )
-            print(f"   costs {value / base:.0f}x the minimal view")
-
-
 def print_stats(results, hd):
-    if hd is None:
-        print("django-helpdesk: not measured in --quick (about two minutes); run the full benchmark")
+    if QUICK:
+        SKIPPED.append("django-helpdesk 2.6 (seeding 100,000 tickets and its slow views take minutes)")
+        SKIPPED.append("statistics over 5,000,000 rows in 301 municipalities (quick: 20,000 rows in one)")
+    elif hd is None:
+        SKIPPED.append("django-helpdesk 2.6 (no peers harness)")
     dashboard = hd and hd.get("view GET /dashboard/")
     report = hd and hd.get("view GET /reports/queuemonth/")
     for label in ("SQLite", "PostgreSQL"):
         figures = results.get(label)
         if figures is None:
-            print(f"statistics on {label}: not measured (no server)")
+            SKIPPED.append(f"statistics on {label} (no server answered)")
             continue
+        DETAILS[f"stats_{label}"] = figures
         mine, floor = figures["dashboard"], figures["floor"]
-        rows = f"{figures['rows_single']:,} in the municipality, {figures['rows']:,} in all"
-        print(f"(statistics on {label}: {rows}; seeded in {figures['seed_seconds']} s)")
-        name = f"stats, 1 municipality-year, {label}: median"
-        times = mine["median_ms"] / floor["median_ms"]
-        print(f"{name:<62} {mine['median_ms']:>10.1f} ms   floor {floor['median_ms']:>10.1f} ms "
-              f"(raw SQL GROUP BY of the same figures)   {times:.2f}x the floor, "
-              f"{mine['queries']} queries against {floor['queries']}")  # fmt: skip
-        if dashboard:
-            line(
-                name,
+        rows = f"{figures['rows_single']:,} of {figures['rows']:,} rows"
+        key = label.lower()
+        emit(
+            figure(
+                f"stats_{key}_ms",
+                f"stats, 1 municipality-year, {label}: median",
                 mine["median_ms"],
                 "ms",
-                dashboard["median_ms"],
-                "django-helpdesk 2.6 dashboard, 100k tickets",
-            )
-        if report:
-            line(
-                name, mine["median_ms"], "ms", report["median_ms"], "django-helpdesk 2.6 queue x month report"
-            )
+                baseline=floor["median_ms"],
+                baseline_name="raw SQL GROUP BY of the same figures",
+                note=f"{rows}; {mine['queries']} queries against {floor['queries']}; "
+                f"seeded in {figures['seed_seconds']} s",
+            ),
+        )
+        for hd_key, hd_figure, what in (
+            ("dashboard", dashboard, "django-helpdesk 2.6 dashboard, 100k tickets (SQLite)"),
+            ("report", report, "django-helpdesk 2.6 queue x month report, 100k tickets (SQLite)"),
+        ):
+            if hd_figure:
+                emit(
+                    figure(
+                        f"stats_{key}_vs_hd_{hd_key}",
+                        f"stats, 1 municipality-year, {label}: median",
+                        mine["median_ms"],
+                        "ms",
+                        baseline=hd_figure["median_ms"],
+                        baseline_name=what,
+                    )
+                )
         network = figures["network"]
-        name = f"stats, network view, 300 municipalities, {label}: median"
-        print(f"{name:<62} {network['median_ms']:>10.1f} ms")
+        emit(
+            figure(
+                f"stats_{key}_network_ms",
+                f"stats, network view, all municipalities, {label}: median",
+                network["median_ms"],
+                "ms",
+                baseline=mine["median_ms"],
+                baseline_name="one municipality-year, same database",
+                note=f"over {figures['rows']:,} rows",
+            ),
+        )
     for export in results["csv"]:
-        name = f"CSV export of {export['rows']:,} rows: peak RSS"
-        before, seconds = export["rss_before_mb"], export["seconds"]
-        print(f"{name:<62} {export['rss_peak_mb']:>10.0f} MB   (before the export: {before} MB; {seconds} s)")
+        emit(
+            figure(
+                f"csv_{export['rows']}_rss_mb",
+                f"CSV export of {export['rows']:,} rows: peak RSS",
+                export["rss_peak_mb"],
+                "MB",
+                baseline=export["rss_before_mb"],
+                baseline_name="the same process before the export",
+                note=f"{export['seconds']} s",
+            ),
+        )
+    if results["csv"] and results["csv"][-1]["rows"] < 1_000_000:
+        SKIPPED.append("the CSV export of 1,000,000 rows (quick exports what it seeded)")
+
+
+def web_figures():
+    url = dbs.postgres_copy("")
+    if url is None:
+        SKIPPED.append("the webhook and booking benchmarks under gunicorn (no PostgreSQL server answered)")
+        return
+    out = subprocess.run(
+        [sys.executable, str(HERE / "web_bench.py"), *(["--quick"] if QUICK else [])],
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    DETAILS["web"] = result["info"]
+    emit(*result["figures"])
+    if QUICK:
+        SKIPPED.append("the webhook's sentence -> 3 slots step at max rate (full run only)")
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    try:
+        for row in Path("/proc/cpuinfo").read_text().splitlines():
+            if row.startswith("model name"):
+                cpu = row.split(":", 1)[1].strip()
+                break
+        ram = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    except OSError:
+        ram = None
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(ram, 1) if ram else None,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": dbs.postgres_version(),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "git_commit": commit.stdout.strip() or None,
+    }
+
+
+def main():
+    info = machine()
+    print(
+        f"# {info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB, Python {info['python']}, "
+        f"PostgreSQL {info['postgresql']}, {info['date']}, commit {info['git_commit']}"
+        f"{' (--quick)' if QUICK else ''}"
+    )
+    print("# ratio = value / baseline, both measured in this run", flush=True)
+    timings = DETAILS["seconds"] = {}
+    last = time.perf_counter()
+
+    def lap(name):
+        nonlocal last
+        timings[name] = round(time.perf_counter() - last, 1)
+        last = time.perf_counter()
+
+    def attempt(name, fn, *args):
+        """A failing part is reported and skipped; the other parts still run."""
+        try:
+            return fn(*args)
+        except Exception as error:  # a benchmark run should still print what it could measure
+            detail = getattr(error, "stderr", None) or ""
+            print(f"# {name} failed: {error!r} {detail[-1500:]}", file=sys.stderr, flush=True)
+            SKIPPED.append(f"{name} (failed: {type(error).__name__})")
+            return None
+        finally:
+            lap(name)
+
+    attempt("webhook and booking under gunicorn", web_figures)  # first: the machine is coldest
+    mine = attempt("slot search and booking on SQLite", ours)
+    anchors = calibrate(500 if QUICK else 2000)
+    DETAILS["calibration"] = anchors
+    theirs = attempt("django-appointment", peer)
+    if mine:
+        slot_figures(mine, theirs)
+    stats = attempt("statistics", stats_figures)
+    hd = None if QUICK else attempt("django-helpdesk", helpdesk_peer)
+    if stats:
+        print_stats(stats, hd)
+    elapsed = time.perf_counter() - STARTED
+    for anchor in anchors:
+        print(f"# machine anchor: {anchor['name']}: {anchor['median_ms']:.3f} ms")
+    for what in SKIPPED:
+        print(f"# not measured in this run: {what}")
+    print(f"# finished in {elapsed:.0f} s ({', '.join(f'{k} {v} s' for k, v in timings.items())})")
+    if not QUICK:
+        info["duration_s"] = round(elapsed)
+        RESULTS.write_text(
+            json.dumps(
+                {"machine": info, "figures": FIGURES, "skipped": SKIPPED, "details": DETAILS},
+                indent=1,
+                default=str,
+            )
+            + "\n"
+        )
+        print(f"# wrote {RESULTS.relative_to(ROOT)}; python bench/report.py --write puts it in the README")
 
 
 if __name__ == "__main__":
