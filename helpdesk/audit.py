@@ -9,9 +9,9 @@ import contextlib
 import contextvars
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.db.models.signals import post_delete, post_save
 
+from helpdesk.client_ip import client_ip
 from helpdesk.models import AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -54,11 +54,7 @@ def _context() -> dict:
     actor = user if getattr(user, "is_authenticated", False) else None
     path = request.path
     via = "api" if path.startswith("/api/") else "sms" if path.startswith("/sms/inbound") else "web"
-    try:
-        ip_address = get_client_ip_address(request)
-    except Exception:  # a malformed header must not cost the request; the entry just lacks it
-        ip_address = None
-    return {"actor": actor, "via": via, "ip_address": ip_address}
+    return {"actor": actor, "via": via, "ip_address": client_ip(request)}
 
 
 def municipality_id_of(obj) -> int | None:

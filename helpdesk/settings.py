@@ -214,10 +214,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=_int_env("LOGIN_LOCKOUT_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = _int_env("TRUSTED_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+TRUSTED_PROXY_COUNT = _int_env("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "helpdesk.client_ip.client_ip"
 # With Redis every web process sees the same counters in the cache; without it the database
 # keeps them, which also works across processes.
 AXES_HANDLER = (

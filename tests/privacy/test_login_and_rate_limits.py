@@ -52,18 +52,35 @@ def test_forged_forwarded_for_does_not_dodge_the_lock(user):
     assert attempt("an", "the-right-password-42", "203.0.113.66").status_code == 429
 
 
-def test_behind_a_trusted_proxy_the_real_client_address_counts(user, settings):
-    settings.AXES_IPWARE_PROXY_COUNT = 1
-    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    for _ in range(6):
-        attempt("an", "wrong", "10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66, 10.0.0.1")
-    # Another citizen of the internet behind the same proxy is not locked out.
+@pytest.mark.parametrize("proxies", [1, 2])
+def test_behind_trusted_proxies_the_real_client_address_counts(user, settings, proxies):
+    """One nginx appends the client's address; a load balancer before it adds one more entry.
+    Whatever the client forges itself stays on the left and is not believed."""
+    settings.TRUSTED_PROXY_COUNT = proxies
+    hops = ", 10.0.0.2" if proxies == 2 else ""
+    for index in range(6):
+        forged = f"6.6.6.{index}, 203.0.113.66{hops}"
+        attempt("an", "wrong", "10.0.0.1", HTTP_X_FORWARDED_FOR=forged)
     assert (
         attempt(
-            "an", "the-right-password-42", "10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 10.0.0.1"
+            "an", "the-right-password-42", "10.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.66{hops}"
         ).status_code
-        == 302
+        == 429
     )
+    # Someone else behind the same proxy is not locked out.
+    other = attempt("an", "the-right-password-42", "10.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.1{hops}")
+    assert other.status_code == 302
+
+
+@pytest.mark.parametrize("header", ["", "not-an-address", "203.0.113.66, <script>"])
+def test_a_malformed_forwarded_for_falls_back_to_the_connection(settings, header):
+    from django.test import RequestFactory
+
+    from helpdesk.client_ip import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=header)
+    assert client_ip(request) == "10.0.0.1"
 
 
 def test_the_api_token_endpoint_locks_out_too(user, api):
