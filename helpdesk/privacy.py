@@ -148,9 +148,10 @@ def _unlink(citizen: Citizen, now) -> dict:
         "appointments": appointments.update(citizen=None, notes=""),
         "walk_ins": walk_ins.update(citizen=None, name=""),
         "waitlist_entries": _withdraw_waitlist(citizen),
-        "sms_received": InboundMessage.objects.filter(citizen=citizen).update(
-            citizen=None, from_number="", body="", reply=""
-        ),
+        # Also texts from the number that were never linked (e.g. those over the hourly limit).
+        "sms_received": InboundMessage.objects.filter(
+            Q(citizen=citizen) | Q(municipality_id=citizen.municipality_id, from_number=str(citizen.phone))
+        ).update(citizen=None, from_number="", body="", reply=""),
         "sms_sent": _blank_outbound(citizen, now),
         "callbacks": _close_callbacks(citizen, now),
     }
