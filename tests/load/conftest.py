@@ -47,14 +47,18 @@ def missing_requirements() -> list[str]:
     return problems
 
 
-@pytest.fixture(autouse=True)
-def _load_requirements():
+def require_load_tools():
     problems = missing_requirements()
     if problems:
         message = "load tests need " + ", ".join(problems)
         if os.environ.get("REQUIRE_LOAD") == "1":
             pytest.fail(message + " (REQUIRE_LOAD=1)")
         pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _load_requirements():
+    require_load_tools()
 
 
 def free_port() -> int:
@@ -109,8 +113,8 @@ class Process:
     """A subprocess in its own process group, so that stopping or killing it takes its children
     (prefork children, the embedded beat) too. Its output goes to a log file shown on failure."""
 
-    def __init__(self, name: str, args: list[str], env: dict, log_dir: Path):
-        self.name, self.args, self.env = name, args, env
+    def __init__(self, name: str, args: list[str], env: dict, log_dir: Path, stop_signal=signal.SIGTERM):
+        self.name, self.args, self.env, self.stop_signal = name, args, env, stop_signal
         self.log_path = log_dir / f"{name}.log"
         self.popen = None
 
@@ -138,7 +142,7 @@ class Process:
 
     def stop(self, timeout: float = 10):
         if self.running():
-            self._signal(signal.SIGTERM)
+            self._signal(self.stop_signal)
             try:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -189,8 +193,8 @@ def start_web(env: dict, log_dir: Path, name: str = "gunicorn") -> tuple[Process
     port = free_port()
     args = [PYTHON, "-m", "gunicorn", "helpdesk.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     args += ["--workers", "2", "--threads", "8", "--worker-class", "gthread", "--preload"]
-    args += ["--timeout", "60", "--graceful-timeout", "3"]
-    web = Process(name, args, env, log_dir).start()
+    args += ["--timeout", "60", "--graceful-timeout", "2"]
+    web = Process(name, args, env, log_dir, stop_signal=signal.SIGINT).start()  # SIGINT: quick stop
     url = f"http://127.0.0.1:{port}"
 
     def up():
@@ -210,7 +214,8 @@ def start_worker(env: dict, log_dir: Path, name: str = "worker") -> Process:
     args = [PYTHON, "-m", "celery", "-A", "helpdesk", "worker", "-B", "--pool=prefork", "--concurrency=1"]
     args += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"]
     args += ["--schedule", str(log_dir / f"{name}-beat-schedule")]
-    worker = Process(name, args, {**env, "LOG_LEVEL": "INFO"}, log_dir).start()
+    # SIGQUIT at the end of a test: a cold shutdown, nothing to wait for.
+    worker = Process(name, args, {**env, "LOG_LEVEL": "INFO"}, log_dir, stop_signal=signal.SIGQUIT).start()
 
     def ready():
         if not worker.running():
@@ -221,18 +226,26 @@ def start_worker(env: dict, log_dir: Path, name: str = "worker") -> Process:
     return worker
 
 
+def new_log_dir() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="digipunt-load-"))
+    os.chmod(path, 0o755)
+    return path
+
+
+def print_logs(path: Path):
+    for log in sorted(path.glob("*.log")):
+        tail = log.read_text(errors="replace")[-4000:]
+        print(f"\n===== {log.name} (last 4000 characters) =====\n{tail}")
+
+
 @pytest.fixture
 def log_dir(request):
     """A directory for the processes' logs; printed when the test fails."""
-    path = Path(tempfile.mkdtemp(prefix="digipunt-load-"))
-    os.chmod(path, 0o755)
+    path = new_log_dir()
     yield path
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
-        for log in sorted(path.glob("*.log")):
-            print(
-                f"\n===== {log.name} (last 4000 characters) =====\n{log.read_text(errors='replace')[-4000:]}"
-            )
+        print_logs(path)
     shutil.rmtree(path, ignore_errors=True)
 
 

@@ -3,12 +3,14 @@ database, many client threads at once. No 5xx, no double booking, no lost or dou
 
 import datetime
 import random
+import shutil
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -16,17 +18,33 @@ from appointments.models import Appointment
 from helpdesk.models import Citizen, Role
 from sms.models import InboundMessage, OutboundMessage
 from tests.factories import DigipuntFactory, MunicipalityFactory, bookable_volunteer, member
-from tests.load.conftest import ACCOUNT_SID, app_env, post_sms, start_web, twiml_text
+from tests.load.conftest import (
+    ACCOUNT_SID,
+    app_env,
+    database_url,
+    new_log_dir,
+    post_sms,
+    print_logs,
+    require_load_tools,
+    start_web,
+    twiml_text,
+)
 
 pytestmark = [pytest.mark.load, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SMS_NUMBER = "+32460555555"
 
 
-@pytest.fixture
-def web(test_database_url, log_dir, processes):
-    process, url = start_web(app_env(test_database_url), log_dir)
-    processes.append(process)
-    return url
+@pytest.fixture(scope="module")
+def web(django_db_setup, request):
+    """One gunicorn for the tests of this module, on the test database."""
+    require_load_tools()
+    path = new_log_dir()
+    process, url = start_web(app_env(database_url(connection.settings_dict)), path)
+    yield url
+    process.stop()
+    if request.session.testsfailed:
+        print_logs(path)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def all_at_once(count: int, work) -> list:
@@ -175,7 +193,7 @@ def test_two_hundred_conversations_in_parallel_lose_and_double_nothing(web, taxo
     digipunten = [
         DigipuntFactory(municipality=municipality, languages=["nl", "fr", "en"], desks=4) for _ in range(2)
     ]
-    for _ in range(8):
+    for _ in range(5):
         bookable_volunteer(municipality, digipunten, generalist=True, languages=["nl", "en"])
     with ThreadPoolExecutor(12) as pool:
         phones = list(pool.map(lambda index: conversation(web, index), range(200)))
