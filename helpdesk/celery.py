@@ -36,13 +36,22 @@ def make_task(job):
     return app.task(name=task_name(job))(run)
 
 
+def interval(job, intervals: dict) -> float:
+    """Seconds between runs: JOB_INTERVALS (settings, or JOB_INTERVAL_<NAME>) names the job, else
+    the job's own `every` (a timedelta, as `run_jobs` honours it), else the default."""
+    if job.__name__ in intervals:
+        return float(intervals[job.__name__])
+    every = getattr(job, "every", None)
+    return every.total_seconds() if every is not None else float(intervals["default"])
+
+
 def beat_schedule(jobs, intervals: dict) -> dict:
     """A beat entry per job. A run that no worker picked up before the next one is due is dropped
     (`expires`): while workers are down, beat must not pile up runs that would all start at once
     when they come back; the next run does the same work anyway."""
     schedule = {}
     for job in jobs:
-        seconds = float(intervals.get(job.__name__, intervals["default"]))
+        seconds = interval(job, intervals)
         schedule[job.__name__] = {
             "task": task_name(job),
             "schedule": seconds,

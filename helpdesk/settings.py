@@ -150,7 +150,8 @@ CELERY_TASK_IGNORE_RESULT = True  # the jobs write their results to the database
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 # Seconds between beat runs of each job of sms.jobs.JOBS; `JOB_INTERVAL_<JOB NAME>` overrides one,
-# e.g. JOB_INTERVAL_SEND_DUE_SMS=5. Jobs added later get "default" unless named here.
+# e.g. JOB_INTERVAL_SEND_DUE_SMS=5. A job not named here runs as often as its own `every` says,
+# else every "default" seconds.
 JOB_INTERVALS = {"default": 300.0, "send_due_sms": 10.0, "queue_reminders": 180.0}
 JOB_INTERVALS |= {
     name.removeprefix("JOB_INTERVAL_").lower(): float(value)

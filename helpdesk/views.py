@@ -1,4 +1,5 @@
 import datetime
+import logging
 import sys
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from helpdesk import access
 from helpdesk.models import Municipality, OpeningHours, Role
 from helpdesk.opening import closed_reason, closures_by_digipunt, opening_periods
 
+logger = logging.getLogger(__name__)
 UPCOMING_CLOSURE_DAYS = 60
 
 
@@ -130,8 +132,9 @@ def unavailable(request) -> HttpResponse:
 
 
 class DatabaseUnavailableMiddleware:
-    """A view that lost its database answers a clean 503 instead of a 500 (what a load balancer
-    and Twilio understand as "try again"); nothing was half-written, every write is atomic."""
+    """A view that lost its database answers a clean 503 instead of a 500: what a load balancer,
+    an API client and Twilio understand as "try again". Writes that belong together are in one
+    transaction (a booking, an inbound SMS), so the failed request left nothing half-written."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -141,6 +144,7 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_UNAVAILABLE):
+            logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
             return unavailable(request)
         return None
 

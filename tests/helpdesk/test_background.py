@@ -1,6 +1,7 @@
 """Celery's tasks and beat entries made from the jobs, /readyz, the cache failing open and clean
 503s without a database. (The same with real processes: tests/load.)"""
 
+import datetime
 import socket
 
 import pytest
@@ -39,6 +40,16 @@ def test_a_job_added_later_gets_a_task_and_the_default_interval():
     assert task.apply().get() == "purged"
     schedule = celery.beat_schedule([purge_everything_old], {"default": 300.0})
     assert schedule["purge_everything_old"]["schedule"] == 300.0
+
+
+def test_a_job_says_how_often_it_runs_and_the_environment_overrides_it():
+    def hourly():
+        pass
+
+    hourly.every = datetime.timedelta(hours=1)
+    assert celery.beat_schedule([hourly], {"default": 300.0})["hourly"]["schedule"] == 3600.0
+    overridden = celery.beat_schedule([hourly], {"default": 300.0, "hourly": 60.0})
+    assert overridden["hourly"] == {"task": "jobs.hourly", "schedule": 60.0, "options": {"expires": 60.0}}
 
 
 def test_late_acknowledgement_one_task_at_a_time_no_results():
