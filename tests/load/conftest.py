@@ -10,6 +10,7 @@ on 6379 or stops the shared PostgreSQL: faults are injected into our own instanc
 import contextlib
 import importlib.util
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -210,21 +211,28 @@ def start_web(env: dict, log_dir: Path, name: str = "gunicorn") -> tuple[Process
 
 
 def start_worker(env: dict, log_dir: Path, name: str = "worker") -> Process:
-    """`celery -A helpdesk worker -B` (prefork, one child), as production runs it."""
-    args = [PYTHON, "-m", "celery", "-A", "helpdesk", "worker", "-B", "--pool=prefork", "--concurrency=1"]
-    args += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"]
-    args += ["--schedule", str(log_dir / f"{name}-beat-schedule")]
+    """A Celery worker (prefork, one child) and beat, in one process group: killing the group is a
+    worker host dying. Beat runs as its own `celery beat` process, as on several hosts; the
+    embedded one (`worker -B`) is forked by the worker and closes the descriptors it inherits,
+    and under load its scheduler sometimes died at startup on one of them (EBADF, or "locking
+    protocol" in its schedule file), which a test must not depend on."""
+    celery = [PYTHON, "-m", "celery", "-A", "helpdesk"]
+    beat = [*celery, "beat", "--loglevel=INFO", "--schedule", str(log_dir / f"{name}-beat-schedule")]
+    worker = [*celery, "worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO"]
+    worker += ["--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"]
+    args = ["sh", "-c", f"{shlex.join(beat)} & exec {shlex.join(worker)}"]
     # At the end of a test nothing needs a graceful stop (a worker reconnecting to its broker can
     # take seconds to shut down): the jobs are idempotent, as the SIGKILL test shows.
-    worker = Process(name, args, {**env, "LOG_LEVEL": "INFO"}, log_dir, stop_signal=signal.SIGKILL).start()
+    process = Process(name, args, {**env, "LOG_LEVEL": "INFO"}, log_dir, stop_signal=signal.SIGKILL).start()
 
     def ready():
-        if not worker.running():
-            pytest.fail(f"the Celery worker exited:\n{worker.output()[-3000:]}")
-        return " ready." in worker.output()
+        if not process.running():
+            pytest.fail(f"the Celery worker exited:\n{process.output()[-3000:]}")
+        output = process.output()
+        return " ready." in output and "beat: Starting" in output
 
-    wait_for(ready, START_TIMEOUT, "the Celery worker to be ready", interval=0.2)
-    return worker
+    wait_for(ready, START_TIMEOUT, "the Celery worker and beat to be ready", interval=0.2)
+    return process
 
 
 def new_log_dir() -> Path:
