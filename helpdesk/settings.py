@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "helpdesk.views.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -112,6 +113,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer must fail a request in seconds (a clean 503), not hang it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write transactions take the lock up front, so concurrent writers queue instead of failing
     # half way with "database is locked"; WAL lets readers go on meanwhile.
@@ -124,9 +130,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts, and a cache that fails open: with Redis down a page or a rate limit that
+    # uses the cache goes on without it instead of failing (helpdesk/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "helpdesk.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery (helpdesk/celery.py) on Redis; without REDIS_URL nothing needs it and `run_jobs` does the
+# work. Jobs are idempotent, so a task is acknowledged only once it ran, and one whose worker died
+# goes back to the queue; each worker takes one task at a time so none waits behind a long one.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits out a Redis outage, however long
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # the jobs write their results to the database; no result backend
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+# Seconds between beat runs of each job of sms.jobs.JOBS; `JOB_INTERVAL_<JOB NAME>` overrides one,
+# e.g. JOB_INTERVAL_SEND_DUE_SMS=5. A job not named here runs as often as its own `every` says,
+# else every "default" seconds.
+JOB_INTERVALS = {"default": 300.0, "send_due_sms": 10.0, "queue_reminders": 180.0}
+JOB_INTERVALS |= {
+    name.removeprefix("JOB_INTERVAL_").lower(): float(value)
+    for name, value in os.environ.items()
+    if name.startswith("JOB_INTERVAL_") and value
+}
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

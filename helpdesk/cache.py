@@ -1,0 +1,59 @@
+"""Django's Redis cache, failing open: while Redis is unreachable it behaves as the DummyCache.
+
+The cache holds nothing that must not be lost (computed values, rate-limit counters), and a web
+page must not fail because Redis restarts: a miss costs some work, a lost counter lets a few more
+requests through for a moment. The redis client reconnects by itself once Redis is back.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+WARN_EVERY_SECONDS = 60
+_last_warning = [0.0]
+
+
+def _warn(error: Exception) -> None:
+    # Once a minute per process: with Redis down every request would log it otherwise.
+    now = time.monotonic()
+    if now - _last_warning[0] >= WARN_EVERY_SECONDS:
+        _last_warning[0] = now
+        logger.warning("Redis cache unavailable, going on without it: %s", error)
+
+
+def _fail_open(name: str, fallback):
+    method = getattr(RedisCache, name)
+
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UNAVAILABLE as error:
+            _warn(error)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    wrapper.__name__ = name
+    return wrapper
+
+
+def _missing_key(key, *args, **kwargs):
+    raise ValueError(f"Key '{key}' not found")  # what incr says of a key the cache does not hold
+
+
+class ResilientRedisCache(RedisCache):
+    # The DummyCache's answers: nothing stored, nothing found.
+    add = _fail_open("add", True)
+    get = _fail_open("get", lambda key, default=None, *args, **kwargs: default)
+    set = _fail_open("set", None)
+    touch = _fail_open("touch", False)
+    delete = _fail_open("delete", False)
+    get_many = _fail_open("get_many", lambda *args, **kwargs: {})
+    has_key = _fail_open("has_key", False)
+    incr = _fail_open("incr", _missing_key)
+    set_many = _fail_open("set_many", lambda *args, **kwargs: [])
+    delete_many = _fail_open("delete_many", None)
+    clear = _fail_open("clear", None)
