@@ -253,11 +253,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 TRUSTED_PROXY_COUNT = _int_env("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "helpdesk.client_ip.client_ip"
-# With Redis every web process sees the same counters in the cache; without it the database
-# keeps them, which also works across processes.
-AXES_HANDLER = (
-    "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
-)
+# Counters in the database, shared by every process, even with Redis configured: the cache fails
+# open while Redis is down (helpdesk/cache.py), and lockouts must not stop counting then.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Successful logins are in the audit trail of what people did; no second list of addresses.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
