@@ -1,5 +1,7 @@
 """The guide question on the log-help form: which guide was used and did it help?"""
 
+from django.db.models import Q
+
 from guides import permissions, services
 from guides.forms import FeedbackForm
 from guides.models import Guide
@@ -10,15 +12,22 @@ def form(request, *, appointment=None, ticket=None) -> FeedbackForm | None:
     """The guides the user may see (of the visit's topic when there is a visit); None when there
     are none. `?guide=` (from the guide's page) preselects one."""
     guides = permissions.visible_guides(request.user).exclude(status=Guide.Status.DRAFT)
+    chosen = int_or_none(request.GET.get("guide"))
+    chosen = chosen if chosen and 0 < chosen < 2**63 else None
     visit = appointment or ticket
     if visit is not None:
         guides = guides.filter(topics=visit.topic_id)
+    else:
+        # Phone help without a visit: the user's own municipalities' guides (the network's shared
+        # ones would make a list of thousands), and the guide they came from.
+        own = permissions.reader_municipality_ids(request.user)
+        if own is not None:
+            guides = guides.filter(Q(municipality_id__in=own) | Q(pk=chosen or 0))
     guides = guides.distinct().order_by("title", "pk")
     if not guides.exists():
         return None
     initial = {}
-    chosen = int_or_none(request.GET.get("guide"))
-    if chosen and 0 < chosen < 2**63 and guides.filter(pk=chosen).exists():
+    if chosen and guides.filter(pk=chosen).exists():
         initial["guide"] = chosen
     return FeedbackForm(request.POST or None, guides=guides, initial=initial)
 

@@ -151,10 +151,12 @@ def copy(guide: Guide, *, municipality, by) -> Guide:
         created_by=by,
     )
     new.topics.set(guide.topics.all())
-    body = new.body_markdown
-    for image in guide.images.all():
-        duplicate = images.duplicate(image, new)
-        body = re.sub(rf"/guides/images/{image.pk}/", f"/guides/images/{duplicate.pk}/", body)
+    renamed = {str(image.pk): str(images.duplicate(image, new).pk) for image in guide.images.all()}
+    body = re.sub(
+        r"/guides/images/(\d+)/",
+        lambda match: f"/guides/images/{renamed.get(match.group(1), match.group(1))}/",
+        new.body_markdown,
+    )
     if body != new.body_markdown:
         new.body_markdown = body
         new.save(update_fields=["body_markdown"])

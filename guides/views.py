@@ -47,7 +47,14 @@ def guide_list(request):
     return render(
         request,
         "guides/list.html",
-        {"form": form, "guides": guides, "can_author": permissions.can_author(request.user)},
+        {
+            "form": form,
+            "guides": guides,
+            "can_author": permissions.can_author(request.user),
+            "review_due_count": services.review_due(
+                Guide.objects.filter(municipality_id__in=permissions.editor_municipality_ids(request.user))
+            ).count(),
+        },
     )
 
 

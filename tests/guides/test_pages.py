@@ -351,3 +351,39 @@ class TestProviderSignals:
         response = web(coordinator_b).get(f"/guides/signals/?municipality={coordinator_b.pk + 999}")
         assert response.status_code == 200
         assert [row["topic"].code for row in response.context["rows"]] == ["eid"]
+
+
+class TestPhoneHelp:
+    def test_without_a_visit_the_own_guides_and_the_one_followed_are_offered(
+        self, web, staff_a, municipality_a, digipunt_a, shared_b, taxes
+    ):
+        own = GuideFactory(municipality=municipality_a, title="Eigen handleiding")
+        client = web(staff_a)
+        form = client.get("/help/log/").context["guide_form"]
+        assert list(form.fields["guide"].queryset) == [own]
+        form = client.get(f"/help/log/?guide={shared_b.pk}").context["guide_form"]
+        assert set(form.fields["guide"].queryset) == {own, shared_b}
+        assert form.initial["guide"] == shared_b.pk
+        values = {
+            "digipunt": digipunt_a.pk,
+            "topics": [taxes.pk],
+            "outcome": "solved",
+            "duration_minutes": 20,
+            "channel": "phone",
+            "date": "2026-11-26",
+            "first_visit": "unknown",
+            "guide-guide": shared_b.pk,
+            "guide-verdict": "helped",
+        }
+        assert client.post(f"/help/log/?guide={shared_b.pk}", values).status_code == 302
+        assert GuideFeedback.objects.get().guide == shared_b
+
+    def test_the_search_page_tells_owners_what_needs_a_review(
+        self, web, staff_a, volunteer_a, municipality_a
+    ):
+        GuideFactory(municipality=municipality_a, reviewed_on=None)
+        assert (
+            "1 guide of your municipality needs a review."
+            in web(staff_a).get("/guides/", headers=EN).content.decode()
+        )
+        assert "needs a review" not in web(volunteer_a).get("/guides/", headers=EN).content.decode()
