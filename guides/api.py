@@ -1,6 +1,7 @@
 """GET, POST /api/v1/guides/?topic=&language=&q= (CONTRACT.md): scoped like the pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -75,7 +76,7 @@ class GuideSerializer(serializers.ModelSerializer):
         if "municipality" not in attrs:
             choices = list(self.fields["municipality"].queryset[:2])
             if len(choices) != 1:
-                raise ValidationError({"municipality": ["Say which municipality the guide belongs to."]})
+                raise ValidationError({"municipality": [_("Say which municipality the guide belongs to.")]})
             attrs["municipality"] = choices[0]
         return attrs
 
@@ -95,7 +96,7 @@ class CanRead(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         if not guide_permissions.can_author(request.user):
-            raise PermissionDenied("Only staff and coordinators of a municipality write guides.")
+            raise PermissionDenied(_("Only staff and coordinators of a municipality write guides."))
         return True
 
 
@@ -140,13 +141,13 @@ class GuideViewSet(
                 .first()
             )
             if topic is None:
-                errors["topic"] = ["Unknown topic code."]
+                errors["topic"] = [_("Unknown topic code.")]
         language = params.get("language", "")
         if language and language not in Language.values:
-            errors["language"] = ["Give nl, fr or en."]
+            errors["language"] = [_("Give nl, fr or en.")]
         q = params.get("q", "")
         if len(q) > services.Q_MAX:
-            errors["q"] = [f"Search with at most {services.Q_MAX} characters."]
+            errors["q"] = [_("Search with at most %(count)s characters.") % {"count": services.Q_MAX}]
         if errors:
             raise ValidationError(errors)
         queryset = queryset.filter(status=Guide.Status.PUBLISHED)
