@@ -195,18 +195,22 @@ def _count(model, field: str, **filters):
 
 
 def with_figures(queryset: QuerySet, since: datetime.date | None = None) -> QuerySet:
-    """Guides annotated with views, municipalities that opened them, helped / outdated verdicts and
-    copies (each a subquery, so counts never multiply each other)."""
+    """Guides annotated with views, municipalities that opened them, helped / outdated verdicts
+    (since a day, when given) and copies (each a subquery, so counts never multiply each other)."""
     uses = GuideUse.objects.filter(guide=OuterRef("pk"))
     if since is not None:
         uses = uses.filter(date__gte=since)
     views = uses.order_by().values("guide").annotate(n=Sum("views")).values("n")[:1]
     places = uses.order_by().values("guide").annotate(n=Count("municipality", distinct=True)).values("n")[:1]
+    recent = {}
+    if since is not None:
+        zone = timezone.get_current_timezone()
+        recent["created_at__gte"] = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
     return queryset.annotate(
         views=Coalesce(Subquery(views, output_field=IntegerField()), 0),
         used_by=Coalesce(Subquery(places, output_field=IntegerField()), 0),
-        helped=_count(GuideFeedback, "guide", verdict=GuideFeedback.Verdict.HELPED),
-        said_outdated=_count(GuideFeedback, "guide", verdict=GuideFeedback.Verdict.OUTDATED),
+        helped=_count(GuideFeedback, "guide", verdict=GuideFeedback.Verdict.HELPED, **recent),
+        said_outdated=_count(GuideFeedback, "guide", verdict=GuideFeedback.Verdict.OUTDATED, **recent),
         copy_count=_count(Guide, "copied_from"),
     )
 

@@ -84,7 +84,8 @@ def guide_detail(request, pk):
         services.record_use(
             guide, guide.municipality_id if guide.municipality_id in member_of else min(member_of)
         )
-    figures = services.with_figures(Guide.objects.filter(pk=guide.pk)).first() if editable else None
+    since = timezone.localdate() - datetime.timedelta(days=365)
+    figures = services.with_figures(Guide.objects.filter(pk=guide.pk), since).first() if editable else None
     authors = permissions.author_municipalities(request.user).exclude(pk=guide.municipality_id)
     appointment = _appointment_for(request)
     log_next = ""
