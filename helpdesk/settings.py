@@ -159,6 +159,14 @@ STORAGES = {
     },
 }
 
+# Guides: a guide not reviewed for this many months is flagged to its owners. Screenshots are
+# stored under MEDIA_ROOT and served by a view that checks who may see the guide (MEDIA_URL is
+# never served publicly); uploads above GUIDE_IMAGE_MAX_BYTES are refused.
+GUIDE_REVIEW_MONTHS = env_int("GUIDE_REVIEW_MONTHS", 6)
+GUIDE_IMAGE_MAX_BYTES = env_int("GUIDE_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "media/"
+
 # Phone numbers: Belgian by default, stored as E.164.
 PHONENUMBER_DEFAULT_REGION = "BE"
 PHONENUMBER_DB_FORMAT = "E164"
@@ -188,14 +196,6 @@ SMS_CLAIM_SECONDS = _int_env("SMS_CLAIM_SECONDS", 120)
 STATS_MIN_CELL = _int_env("STATS_MIN_CELL", 5)
 # An unanswered SMS menu is forgotten after this many hours.
 SMS_CONVERSATION_HOURS = _int_env("SMS_CONVERSATION_HOURS", 24)
-
-# Guides: a guide not reviewed for this many months is flagged to its owners. Screenshots are
-# stored under MEDIA_ROOT and served by a view that checks who may see the guide (MEDIA_URL is
-# never served publicly); uploads above GUIDE_IMAGE_MAX_BYTES are refused.
-GUIDE_REVIEW_MONTHS = _int_env("GUIDE_REVIEW_MONTHS", 6)
-GUIDE_IMAGE_MAX_BYTES = _int_env("GUIDE_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
-MEDIA_URL = "media/"
 
 # Mail: printed to the console in development, SMTP in production (EMAIL_HOST and friends).
 if os.environ.get("EMAIL_HOST") or not DEBUG:
