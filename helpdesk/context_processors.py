@@ -15,6 +15,8 @@ def navigation(request):
         links.append(("my-availability", reverse("volunteers:my-availability"), _("My availability")))
     if access.is_office_member(user) or hasattr(user, "volunteer"):
         links.append(("help-log", reverse("help-log"), _("Log help")))
+    if access.primary_role(user):
+        links.append(("guides", reverse("guides:list"), _("Guides")))
     if access.is_office_member(user):
         links.append(("counter", reverse("appointments:counter"), _("Counter")))
         links.append(("book", reverse("appointments:book"), _("Book for a caller")))

@@ -88,6 +88,9 @@ def seed_demo() -> Municipality:
     _seed_appointments(municipality)
     _seed_sms(municipality)
     _seed_help_requests(municipality)
+    from guides.demo import seed_guides
+
+    seed_guides(municipality, author=get_user_model().objects.get(username="coordinator"))
     return municipality
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from appointments import lifecycle, walk_ins
 from appointments.models import Appointment, WalkIn
+from guides import feedback as guide_feedback
 from helpdesk import access, help_requests
 from helpdesk.help_request_forms import HelpRequestForm
 from helpdesk.models import Digipunt, HelpRequest, Topic
@@ -98,7 +99,8 @@ def log_help(request):
     form = HelpRequestForm(
         request.POST or None, initial=initial, digipunten=places, topics=topics, fixed_visit=visit is not None
     )
-    if request.method == "POST" and form.is_valid():
+    guide_form = guide_feedback.form(request, appointment=appointment, ticket=ticket)
+    if request.method == "POST" and all([form.is_valid(), guide_feedback.is_valid(guide_form)]):
         data = {**initial, **form.cleaned_data} if visit is not None else form.cleaned_data
         try:
             with transaction.atomic():
@@ -106,7 +108,7 @@ def log_help(request):
                     _complete(appointment, request.user)
                 if ticket is not None:
                     _serve(ticket, request.user)
-                help_requests.log(
+                help_request = help_requests.log(
                     digipunt=data["digipunt"],
                     topics=list(data["topics"]),
                     channel=data["channel"],
@@ -124,6 +126,7 @@ def log_help(request):
                     appointment=appointment,
                     walk_in=ticket,
                 )
+                guide_feedback.save(guide_form, help_request)
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
@@ -135,7 +138,13 @@ def log_help(request):
     return render(
         request,
         "helpdesk/log_help.html",
-        {"form": form, "appointment": appointment, "ticket": ticket, "next": _next_url(request, "")},
+        {
+            "form": form,
+            "guide_form": guide_form,
+            "appointment": appointment,
+            "ticket": ticket,
+            "next": _next_url(request, ""),
+        },
     )
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "appointments",
     "volunteers",
     "sms",
+    "guides",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,14 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Guides: a guide not reviewed for this many months is flagged to its owners. Screenshots are
+# stored under MEDIA_ROOT and served by a view that checks who may see the guide (MEDIA_URL is
+# never served publicly); uploads above GUIDE_IMAGE_MAX_BYTES are refused.
+GUIDE_REVIEW_MONTHS = env_int("GUIDE_REVIEW_MONTHS", 6)
+GUIDE_IMAGE_MAX_BYTES = env_int("GUIDE_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "media/"
 
 # Phone numbers: Belgian by default, stored as E.164.
 PHONENUMBER_DEFAULT_REGION = "BE"

@@ -29,6 +29,7 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("counter/", include("appointments.urls")),
     path("sms/", include("sms.urls")),
+    path("guides/", include("guides.urls")),
     path("help/log/", help_request_views.log_help, name="help-log"),
     path("stats/", stats_views.dashboard, name="stats"),
     path("stats/network/", stats_views.network_view, name="stats-network"),

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from appointments.api import views as appointment_api
+from guides.api import GuideViewSet
 from helpdesk.api import help_requests as help_request_api
 from helpdesk.api import views
 from sms.api import SmsMessagesView
@@ -11,6 +12,7 @@ router = DefaultRouter()
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("help-requests", help_request_api.HelpRequestViewSet, basename="help-request")
 router.register("digipunten", views.DigipuntViewSet, basename="digipunt")
+router.register("guides", GuideViewSet, basename="guide")
 router.register(r"digipunten/(?P<digipunt_pk>\d+)/closures", views.ClosureViewSet, basename="closure")
 router.register("citizens", views.CitizenViewSet, basename="citizen")
 router.register("appointments", appointment_api.AppointmentViewSet, basename="appointment")
