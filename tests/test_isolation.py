@@ -15,6 +15,7 @@ from appointments.models import WalkIn
 from helpdesk.models import HelpRequest, Topic
 from sms.models import CallbackRequest, InboundMessage, OutboundMessage
 from tests.factories import AppointmentFactory, CitizenFactory, UserFactory, VolunteerFactory
+from tests.guides.factories import GuideFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,7 @@ MARKERS = [
     "geheime notitie",
     "Geheim lokaal onderwerp",
     "stil bericht",
+    "Geheime gids",
 ]
 
 
@@ -104,9 +106,11 @@ def world_a(frozen_now, digipunt_a, staff_a, coordinator_a):
         reason="asked",
         created_at=frozen_now,
     )
+    guide = GuideFactory(municipality=municipality, title="Geheime gids", shared=False, topics=[local_topic])
     ids = {
         obj.pk
         for obj in [
+            guide,
             citizen,
             volunteer,
             volunteer.user,
@@ -193,3 +197,4 @@ def test_the_scan_does_find_data_when_it_is_yours_to_see(world_a, web, api, staf
     assert "/counter/" in leaks
     assert any(path.startswith("/sms/citizens/") for path in leaks)
     assert any(path.startswith("/privacy/citizens/") for path in leaks)
+    assert any(path.startswith("/guides/") for path in leaks)
