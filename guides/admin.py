@@ -18,7 +18,6 @@ class GuideAdminForm(forms.ModelForm):
             "body_markdown",
             "status",
             "shared",
-            "copied_from",
             "reviewed_on",
         ]
 
@@ -37,5 +36,6 @@ class GuideAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "language", "shared"]
     search_fields = ["title"]
     filter_horizontal = ["topics"]
-    raw_id_fields = ["copied_from"]
-    readonly_fields = ["reviewed_by", "created_by"]
+    # Read-only: a copy points at another municipality's guide, which the scoped choice list of
+    # a coordinator would refuse on every save.
+    readonly_fields = ["copied_from", "reviewed_by", "created_by"]

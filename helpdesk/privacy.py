@@ -8,6 +8,7 @@ second, so every statistic keeps its count.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -18,10 +19,12 @@ from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import to_python
 
 from appointments import lifecycle
-from appointments.models import Appointment, WaitlistEntry, WalkIn
+from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, WalkIn
 from helpdesk import audit
 from helpdesk.models import Citizen, HelpRequest, Municipality
 from sms.models import CallbackRequest, InboundMessage, OutboundMessage
+
+logger = logging.getLogger(__name__)
 
 UPCOMING = (Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN)
 OPEN_WAITLIST = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
@@ -102,21 +105,30 @@ def export(citizen: Citizen) -> dict:
 
 
 def upcoming_appointments(citizen: Citizen, now=None):
+    """What an erasure cancels: booked appointments still ahead. (One already checked in goes
+    on: the citizen is at the desk; it simply loses its link to them.)"""
     now = now or timezone.now()
-    return citizen.appointments.filter(status__in=UPCOMING, end__gt=now).select_related("digipunt", "topic")
+    return citizen.appointments.filter(status=Appointment.Status.BOOKED, end__gt=now).select_related(
+        "digipunt", "topic"
+    )
 
 
-def erase(citizen: Citizen, *, by=None, reason: str = "request", now=None) -> dict:
+def erase(citizen: Citizen, *, by=None, reason: str = "request", now=None, still: Q | None = None) -> dict:
     """Erase one citizen's personal data (article 17), or purge it when its retention is over.
 
     Upcoming appointments are cancelled (the volunteer is told; the freed time goes to the
     waitlist) because nobody could be reminded or reached any more. Everything else that counts
-    stays and loses its link to the person. Answers how many of each thing was touched.
+    stays and loses its link to the person. Answers how many of each thing was touched (empty
+    when the citizen was already gone).
     """
     now = now or timezone.now()
     cancelled = 0
     with transaction.atomic():
-        citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
+        # Read again under the lock: a second click, a parallel purge or a new text from the
+        # citizen may have come first. `still` is the purge's own condition, checked again here.
+        citizen = Citizen.objects.select_for_update().filter(still or Q(), pk=citizen.pk).first()
+        if citizen is None:
+            return {}
         for appointment in upcoming_appointments(citizen, now):
             # Cancelled one by one through the lifecycle: it takes the booking locks and frees
             # the volunteer and the desk exactly as any cancellation does.
@@ -143,48 +155,80 @@ def _unlink(citizen: Citizen, now) -> dict:
     help_requests = HelpRequest.objects.filter(
         Q(appointment__in=appointments.values("pk")) | Q(walk_in__in=walk_ins.values("pk"))
     ).exclude(note="")
+    # Staff's free text about the visit: the reason given for a cancellation, a no-show...
+    AppointmentEvent.objects.filter(appointment__in=appointments.values("pk")).exclude(note="").update(
+        note=""
+    )
     counts = {
         "help_request_notes": help_requests.update(note=""),
-        "appointments": appointments.update(citizen=None, notes=""),
+        "appointments": appointments.update(citizen=None, notes="", cancel_reason=""),
         "walk_ins": walk_ins.update(citizen=None, name=""),
         "waitlist_entries": _withdraw_waitlist(citizen),
-        # Also texts from the number that were never linked (e.g. those over the hourly limit).
-        "sms_received": InboundMessage.objects.filter(
-            Q(citizen=citizen) | Q(municipality_id=citizen.municipality_id, from_number=str(citizen.phone))
-        ).update(citizen=None, from_number="", body="", reply=""),
-        "sms_sent": _blank_outbound(citizen, now),
-        "callbacks": _close_callbacks(citizen, now),
+        **_forget_number(citizen.municipality_id, str(citizen.phone), now, citizen=citizen),
     }
     return counts
 
 
-def _close_callbacks(citizen: Citizen, now) -> int:
-    # Also numbers that reached us without becoming linked (e.g. a call-back from a landline).
-    callbacks = CallbackRequest.objects.filter(
-        Q(citizen=citizen) | Q(municipality_id=citizen.municipality_id, phone=str(citizen.phone))
+def _forget_number(municipality_id: int, phone: str, now, citizen: Citizen | None = None) -> dict:
+    """The texts and call-backs of one number in one municipality: those linked to the citizen,
+    and those that never were (over the hourly limit, a landline, a reply before the citizen row
+    existed)."""
+
+    def of(number_field):
+        linked = Q(citizen=citizen) if citizen is not None else Q(pk__in=[])
+        return linked | Q(municipality_id=municipality_id, **{number_field: phone})
+
+    outbound = OutboundMessage.objects.filter(of("to"))
+    # Not yet sent: never send it now. Dropping the claim matters: a worker holding the row
+    # writes its outcome only while its claim holds (outbox._finish), so it cannot put the
+    # message back in the queue after a temporary error.
+    outbound.filter(status__in=UNSENT).update(
+        status=OutboundMessage.Status.CANCELLED, handled_at=now, claim_token="", claimed_until=None
     )
+    callbacks = CallbackRequest.objects.filter(of("phone"))
     callbacks.filter(status=CallbackRequest.Status.OPEN).update(
         status=CallbackRequest.Status.DONE, outcome=CallbackRequest.Outcome.NOT_NEEDED, handled_at=now
     )
-    return callbacks.update(citizen=None, phone="")
+    return {
+        "sms_received": InboundMessage.objects.filter(of("from_number")).update(
+            citizen=None, from_number="", body="", reply=""
+        ),
+        # The provider's error text can quote the number.
+        "sms_sent": outbound.update(citizen=None, to="", body="", last_error=""),
+        "callbacks": callbacks.update(citizen=None, phone=""),
+    }
+
+
+def erase_number(municipality_ids, phone: str, *, by=None) -> dict:
+    """Right to erasure for a phone number in these municipalities: the citizen where there is
+    one, and the number's texts and call-backs where there is none. Answers the summed counts."""
+    now = timezone.now()
+    totals: dict[str, int] = {}
+    for municipality_id in sorted(municipality_ids):
+        citizen = Citizen.objects.filter(municipality_id=municipality_id, phone=phone).first()
+        if citizen is not None:
+            counts = erase(citizen, by=by, now=now)
+        else:
+            with transaction.atomic():
+                counts = {name: n for name, n in _forget_number(municipality_id, phone, now).items() if n}
+                if counts:
+                    audit.record(
+                        audit.Action.ERASE,
+                        audit.Subject.SMS,
+                        municipality_id=municipality_id,
+                        detail="number without citizen record: "
+                        + ", ".join(f"{name}={n}" for name, n in counts.items()),
+                        actor=by,
+                    )
+        for name, count in counts.items():
+            totals[name] = totals.get(name, 0) + count
+    return totals
 
 
 def _withdraw_waitlist(citizen: Citizen) -> int:
     entries = WaitlistEntry.objects.filter(citizen=citizen)
     entries.filter(status__in=OPEN_WAITLIST).update(status=WaitlistEntry.Status.WITHDRAWN)
     return entries.update(citizen=None)
-
-
-def _blank_outbound(citizen: Citizen, now) -> int:
-    messages = OutboundMessage.objects.filter(citizen=citizen)
-    # Not yet sent: never send it now. (A message in a worker's hands re-reads its row just
-    # before sending and skips a cancelled one.)
-    messages.filter(status__in=UNSENT).update(status=OutboundMessage.Status.CANCELLED, handled_at=now)
-    count = messages.update(citizen=None, to="", body="")
-    # Replies to the same number that were never linked to the citizen row.
-    return count + OutboundMessage.objects.filter(
-        municipality_id=citizen.municipality_id, to=str(citizen.phone)
-    ).update(to="", body="")
 
 
 def _stale_citizens(municipality: Municipality, now):
@@ -221,17 +265,26 @@ def purge(now: datetime.datetime | None = None) -> dict:
         totals[name] += count
 
     for municipality in Municipality.objects.order_by("pk"):
-        for citizen in _stale_citizens(municipality, now).iterator():
-            add("citizens", 1)
-            erase(citizen, reason="retention", now=now)
+        stale = _stale_citizens(municipality, now)
+        for citizen_id in list(stale.values_list("pk", flat=True)):
+            try:
+                erased = erase(Citizen(pk=citizen_id), reason="retention", now=now, still=Q(pk__in=stale))
+            except Exception:  # one bad row must not stop the purge of everyone else
+                logger.exception("Purge of citizen %s failed", citizen_id)
+                continue
+            add("citizens", erased.get("citizens", 0))
         citizen_cutoff = now - datetime.timedelta(days=municipality.citizen_retention_days)
         sms_cutoff = now - datetime.timedelta(days=municipality.sms_retention_days)
         add("sms_texts", _purge_sms(Q(municipality=municipality), sms_cutoff))
+        old_appointments = Appointment.objects.filter(
+            digipunt__municipality=municipality, end__lt=citizen_cutoff
+        )
         add(
             "appointment_notes",
-            Appointment.objects.filter(digipunt__municipality=municipality, end__lt=citizen_cutoff)
-            .exclude(notes="")
-            .update(notes=""),
+            old_appointments.exclude(notes="", cancel_reason="").update(notes="", cancel_reason="")
+            + AppointmentEvent.objects.filter(appointment__in=old_appointments.values("pk"))
+            .exclude(note="")
+            .update(note=""),
         )
         add(
             "help_request_notes",
@@ -256,7 +309,7 @@ def _purge_sms(where: Q, cutoff) -> int:
         .update(body="", reply="", from_number="")
     )
     finished = OutboundMessage.objects.filter(where, created_at__lt=cutoff).exclude(status__in=UNSENT)
-    outbound = finished.exclude(body="").update(body="")
+    outbound = finished.exclude(body="", to="", last_error="").update(body="", to="", last_error="")
     callbacks = (
         CallbackRequest.objects.filter(where, created_at__lt=cutoff)
         .exclude(status=CallbackRequest.Status.OPEN)

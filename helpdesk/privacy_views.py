@@ -116,7 +116,7 @@ def citizen_erase(request, pk):
             "The citizen's personal data is erased. %(cancelled)d upcoming appointment(s) cancelled; "
             "statistics keep their counts."
         )
-        % {"cancelled": result["appointments_cancelled"]},
+        % {"cancelled": result.get("appointments_cancelled", 0)},
     )
     return redirect("privacy-lookup")
 

@@ -299,6 +299,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "helpdesk.api.schema.HelpdeskAutoSchema",
     "EXCEPTION_HANDLER": "helpdesk.api.errors.exception_handler",
+    # The client address for anonymous rate limits: as for lockouts, X-Forwarded-For counted from
+    # the right, and only behind trusted proxies (DRF would otherwise key on the whole header,
+    # which a client can vary at will to get a fresh limit each time).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # In the cache: shared between processes when REDIS_URL is set.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

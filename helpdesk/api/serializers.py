@@ -191,6 +191,11 @@ class CitizenSerializer(serializers.ModelSerializer):
 
 class EraseRequestSerializer(serializers.Serializer):
     phone = PhoneNumberField(region="BE", help_text="Any notation: 0470 12 34 56, +32470123456")
+    municipality = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Needed for network admins; others erase in their own municipality (or one of theirs)",
+    )
 
     def validate_phone(self, value):
         return value.as_e164

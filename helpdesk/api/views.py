@@ -185,11 +185,16 @@ class CitizenViewSet(
         payload.is_valid(raise_exception=True)
         phone = payload.validated_data["phone"]
         ids = access.municipality_ids(request.user, access.OFFICE_ROLES)
-        citizens = Citizen.objects.filter(phone=phone)
-        if ids is not None:
-            citizens = citizens.filter(municipality_id__in=ids)
-        erased: dict[str, int] = {}
-        for citizen in citizens.order_by("pk"):
-            for name, count in privacy.erase(citizen, by=request.user).items():
-                erased[name] = erased.get(name, 0) + count
+        asked = payload.validated_data.get("municipality")
+        if ids is None:
+            # A network admin serves every municipality: erasing everywhere at once is not what
+            # one citizen's request to one municipality means.
+            if asked is None:
+                raise ValidationError({"municipality": [_("Say in which municipality to erase.")]})
+            ids = {asked}
+        elif asked is not None:
+            if asked not in ids:
+                raise ValidationError({"municipality": [_("Not a municipality of yours.")]})
+            ids = {asked}
+        erased = privacy.erase_number(ids, phone, by=request.user)
         return Response({"phone": phone, "found": bool(erased), "erased": erased})

@@ -104,3 +104,18 @@ def test_the_api_answers_429_when_a_client_goes_too_fast(api, staff_a, monkeypat
     codes = [client.get("/api/v1/topics/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert "detail" in client.get("/api/v1/topics/").json()
+
+
+def test_a_forged_forwarded_for_does_not_give_a_fresh_api_limit(api, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/min", "user": "3/min"})
+    client = api(None)
+    codes = [
+        client.post(
+            "/api/v1/auth/token/",
+            {"username": f"u{n}", "password": "x"},
+            REMOTE_ADDR="198.51.100.7",
+            HTTP_X_FORWARDED_FOR=f"10.9.9.{n}",
+        ).status_code
+        for n in range(4)
+    ]
+    assert codes == [400, 400, 400, 429]

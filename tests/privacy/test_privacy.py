@@ -6,11 +6,12 @@ import json
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import Q
 
-from appointments.models import Appointment, WaitlistEntry, WalkIn
+from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, WalkIn
 from helpdesk import privacy, stats
 from helpdesk.models import AuditEvent, Citizen, HelpRequest, Municipality, Topic
-from sms import jobs
+from sms import jobs, outbox
 from sms.models import CallbackRequest, InboundMessage, OutboundMessage
 from tests.conftest import BRUSSELS, FROZEN_NOW
 from tests.factories import AppointmentFactory, CitizenFactory
@@ -61,7 +62,7 @@ def citizen_with_history(digipunt, *, phone=PHONE, when=None):
         municipality=municipality, topic=topic, language="nl", citizen=citizen, channel="sms"
     )
     InboundMessage.objects.create(
-        message_sid=f"SM{phone[-8:]}",
+        message_sid=f"SM{municipality.pk}-{phone[-8:]}",
         municipality=municipality,
         citizen=citizen,
         from_number=phone,
@@ -72,7 +73,7 @@ def citizen_with_history(digipunt, *, phone=PHONE, when=None):
         received_at=when,
     )
     InboundMessage.objects.create(  # over the hourly limit: stored, never linked to the citizen
-        message_sid=f"SX{phone[-8:]}",
+        message_sid=f"SX{municipality.pk}-{phone[-8:]}",
         municipality=municipality,
         from_number=phone,
         to_number=str(municipality.sms_number),
@@ -100,6 +101,26 @@ def citizen_with_history(digipunt, *, phone=PHONE, when=None):
     CallbackRequest.objects.create(
         municipality=municipality, citizen=citizen, phone=phone, reason="asked", created_at=when
     )
+    cancelled = AppointmentFactory(
+        digipunt=digipunt,
+        citizen=citizen,
+        start=when + datetime.timedelta(days=1),
+        status=Appointment.Status.CANCELLED,
+        cancel_reason="Maria is in the hospital",
+    )
+    AppointmentEvent.objects.create(
+        appointment=cancelled, action="cancelled", at=when, note="Maria is in the hospital"
+    )
+    OutboundMessage.objects.create(
+        municipality=municipality,
+        citizen=citizen,
+        to=phone,
+        body="Uw afspraak is geannuleerd",
+        kind=OutboundMessage.Kind.OTHER,
+        status=OutboundMessage.Status.FAILED,
+        last_error=f"The 'To' number {phone} is not a valid phone number",
+        due_at=when,
+    )
     return citizen, queued
 
 
@@ -115,6 +136,9 @@ def personal_traces(phone=PHONE):
         "walk_in_names": WalkIn.objects.exclude(name="").count(),
         "appointment_notes": Appointment.objects.exclude(notes="").count(),
         "help_request_notes": HelpRequest.objects.exclude(note="").count(),
+        "cancel_reasons": Appointment.objects.exclude(cancel_reason="").count(),
+        "event_notes": AppointmentEvent.objects.exclude(note="").count(),
+        "provider_errors": OutboundMessage.objects.exclude(last_error="").count(),
     }
 
 
@@ -125,7 +149,7 @@ def test_erasure_removes_every_trace_and_unsent_messages_never_go(frozen_now, di
     queued.refresh_from_db()
     assert queued.status == OutboundMessage.Status.CANCELLED
     assert result["citizens"] == 1
-    assert result["sms_sent"] == 2
+    assert result["sms_sent"] == 3
     assert result["sms_received"] == 2
     assert WaitlistEntry.objects.get().status == WaitlistEntry.Status.WITHDRAWN
     assert CallbackRequest.objects.get().status == CallbackRequest.Status.DONE
@@ -320,3 +344,87 @@ def test_exports_give_brussels_time_with_its_offset(frozen_now, digipunt_a):
     citizen, _ = citizen_with_history(digipunt_a, when=datetime.datetime(2026, 7, 1, 10, tzinfo=BRUSSELS))
     exported = privacy.export(citizen)
     assert exported["appointments"][0]["start"] == "2026-07-01T10:00:00+02:00"
+
+
+def test_a_citizen_at_the_desk_can_be_erased_and_the_visit_goes_on(frozen_now, digipunt_a, staff_a):
+    citizen, _ = citizen_with_history(digipunt_a)
+    at_desk = AppointmentFactory(
+        digipunt=digipunt_a, citizen=citizen, start=frozen_now, status=Appointment.Status.CHECKED_IN
+    )
+    result = privacy.erase(citizen, by=staff_a)
+    at_desk.refresh_from_db()
+    assert result["appointments_cancelled"] == 0
+    assert at_desk.status == Appointment.Status.CHECKED_IN
+    assert at_desk.citizen is None
+
+
+def test_erasing_twice_is_harmless(frozen_now, web, digipunt_a, staff_a):
+    citizen, _ = citizen_with_history(digipunt_a)
+    assert privacy.erase(citizen)["citizens"] == 1
+    assert privacy.erase(citizen) == {}
+    assert web(staff_a).post(f"/privacy/citizens/{citizen.pk}/erase/", {"confirm": "on"}).status_code == 404
+
+
+def test_the_purge_spares_a_citizen_who_came_back_meanwhile(frozen_now, digipunt_a):
+    """The purge lists stale citizens first; one who texts again before their turn is kept."""
+    citizen, _ = citizen_with_history(digipunt_a, when=frozen_now - datetime.timedelta(days=400))
+    stale = Citizen.objects.filter(last_contact_at__lt=frozen_now - datetime.timedelta(days=365))
+    Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=frozen_now)
+    assert privacy.erase(citizen, reason="retention", still=Q(pk__in=stale)) == {}
+    assert Citizen.objects.filter(pk=citizen.pk).exists()
+
+
+def test_a_worker_holding_a_message_cannot_requeue_it_after_erasure(frozen_now, digipunt_a):
+    citizen, queued = citizen_with_history(digipunt_a)
+    OutboundMessage.objects.filter(pk=queued.pk).update(
+        status=OutboundMessage.Status.SENDING, claim_token="worker-1", claimed_until=frozen_now
+    )
+    privacy.erase(citizen)
+    # The worker's send failed for a while: it would put the message back in the queue.
+    assert not outbox._finish(queued, "worker-1", status=OutboundMessage.Status.QUEUED)
+    queued.refresh_from_db()
+    assert queued.status == OutboundMessage.Status.CANCELLED
+
+
+def test_api_erases_a_number_that_never_became_a_citizen(frozen_now, api, digipunt_a, staff_a):
+    """A landline texted: only a call-back and the message hold the number."""
+    municipality = digipunt_a.municipality
+    landline = "+3292345678"
+    CallbackRequest.objects.create(
+        municipality=municipality, phone=landline, reason="not_a_mobile", created_at=frozen_now
+    )
+    InboundMessage.objects.create(
+        message_sid="SMlandline",
+        municipality=municipality,
+        from_number=landline,
+        to_number=str(municipality.sms_number),
+        body="bel mij",
+        received_at=frozen_now,
+    )
+    body = api(staff_a).post("/api/v1/citizens/erase/", {"phone": "09 234 56 78"}, format="json").json()
+    assert body["found"] is True
+    assert body["erased"] == {"sms_received": 1, "callbacks": 1}
+    assert not CallbackRequest.objects.filter(phone=landline).exists()
+    assert CallbackRequest.objects.get().status == CallbackRequest.Status.DONE
+    assert not InboundMessage.objects.filter(from_number=landline).exists()
+
+
+def test_a_network_admin_names_the_municipality(frozen_now, api, digipunt_a, digipunt_b, network_admin):
+    citizen_with_history(digipunt_a)
+    citizen_with_history(digipunt_b)
+    client = api(network_admin)
+    refused = client.post("/api/v1/citizens/erase/", {"phone": PHONE}, format="json")
+    assert refused.status_code == 400
+    assert "municipality" in refused.json()
+    body = client.post(
+        "/api/v1/citizens/erase/", {"phone": PHONE, "municipality": digipunt_a.municipality_id}, format="json"
+    ).json()
+    assert body["erased"]["citizens"] == 1
+    assert Citizen.objects.filter(phone=PHONE, municipality=digipunt_b.municipality).exists()
+
+
+def test_staff_cannot_erase_in_another_municipality_by_naming_it(api, staff_a, municipality_b):
+    response = api(staff_a).post(
+        "/api/v1/citizens/erase/", {"phone": PHONE, "municipality": municipality_b.pk}, format="json"
+    )
+    assert response.status_code == 400
