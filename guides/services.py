@@ -56,6 +56,10 @@ def search(queryset: QuerySet, *, q: str = "", topic=None, language: str = "") -
     return queryset.distinct()
 
 
+# Guides linked from one appointment row: a few good ones, not the whole network's.
+PER_APPOINTMENT = 3
+
+
 def for_appointments(visible: QuerySet, pairs) -> dict[tuple[int, str], list[Guide]]:
     """Published guides per (topic id, citizen's language), in one query. A citizen who speaks a
     language no guide is written in gets the topic's guides in the other languages."""
@@ -65,8 +69,10 @@ def for_appointments(visible: QuerySet, pairs) -> dict[tuple[int, str], list[Gui
     rows = (
         visible.filter(status=Guide.Status.PUBLISHED, topics__in={topic_id for topic_id, _lang in pairs})
         .annotate(topic_id=F("topics"))
-        .order_by("title", "pk")
-        .only("pk", "title", "language")
+        # Unshared first: those are the reader's own municipality's. Shared ones of the whole
+        # network follow, and the list per appointment is cut at PER_APPOINTMENT.
+        .order_by("shared", "title", "pk")
+        .only("pk", "title", "language", "shared")
     )
     by_topic: dict[int, list[Guide]] = {}
     for guide in rows:
@@ -74,7 +80,9 @@ def for_appointments(visible: QuerySet, pairs) -> dict[tuple[int, str], list[Gui
     found = {}
     for topic_id, language in pairs:
         guides = by_topic.get(topic_id, [])
-        found[(topic_id, language)] = [g for g in guides if g.language == language] or guides
+        found[(topic_id, language)] = ([g for g in guides if g.language == language] or guides)[
+            :PER_APPOINTMENT
+        ]
     return found
 
 

@@ -22,6 +22,7 @@ from appointments import lifecycle
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, WalkIn
 from helpdesk import audit
 from helpdesk.models import Citizen, HelpRequest, Municipality
+from sms import optout
 from sms.models import CallbackRequest, InboundMessage, OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -137,6 +138,7 @@ def erase(citizen: Citizen, *, by=None, reason: str = "request", now=None, still
         with audit.quiet():
             counts = _unlink(citizen, now)
             citizen_id, municipality_id = citizen.pk, citizen.municipality_id
+            optout.remember(citizen)
             citizen.delete()
         audit.record(
             audit.Action.ERASE if reason == "request" else audit.Action.PURGE,

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class SmsConfig(AppConfig):
     name = "sms"
+
+    def ready(self):
+        from sms import optout
+
+        optout.connect()

@@ -217,3 +217,23 @@ class CallbackRequest(models.Model):
 
     def __str__(self):
         return f"{self.phone} ({self.get_status_display()})"
+
+
+class ErasedOptOut(models.Model):
+    """The "no SMS" of a citizen whose data was erased, kept as a keyed hash of the number only.
+
+    Erasure deletes the citizen row and with it the opt-out; without this, the next booking by
+    staff would make a fresh citizen who gets texts again after having sent STOP. When the number
+    comes back, the new citizen row starts opted out and this entry is dropped (sms.optout)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    number_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "number_hash"], name="erased_opt_out_once"),
+        ]
+
+    def __str__(self):
+        return f"opt-out {self.number_hash[:8]}…"

@@ -10,6 +10,12 @@ def _clock(frozen_now):
 
 
 @pytest.fixture(autouse=True)
+def _english(settings):
+    """The messages these tests read are the English source texts (nl and fr are in locale/)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

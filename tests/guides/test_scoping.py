@@ -92,3 +92,18 @@ def test_anonymous_is_sent_to_login(web, guide_a):
     response = web().get(f"/guides/{guide_a.pk}/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_an_appointment_links_a_few_guides_own_first_not_the_whole_network(staff_a, municipality_a):
+    from guides import services
+    from helpdesk.models import Topic
+
+    taxes = Topic.objects.get(code="taxes")
+    for index in range(5):
+        other = DigipuntFactory().municipality
+        GuideFactory(municipality=other, title=f"A shared guide {index}", shared=True, topics=["taxes"])
+    own = GuideFactory(municipality=municipality_a, title="Zz our own guide", topics=["taxes"])
+    linked = services.for_appointments(permissions.visible_guides(staff_a), [(taxes.pk, "nl")])
+    guides = linked[(taxes.pk, "nl")]
+    assert len(guides) == services.PER_APPOINTMENT
+    assert guides[0].pk == own.pk

@@ -12,7 +12,7 @@ from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, Wa
 from helpdesk import privacy, stats
 from helpdesk.models import AuditEvent, Citizen, HelpRequest, Municipality, Topic
 from sms import jobs, outbox
-from sms.models import CallbackRequest, InboundMessage, OutboundMessage
+from sms.models import CallbackRequest, ErasedOptOut, InboundMessage, OutboundMessage
 from tests.conftest import BRUSSELS, FROZEN_NOW
 from tests.factories import AppointmentFactory, CitizenFactory
 
@@ -428,3 +428,17 @@ def test_staff_cannot_erase_in_another_municipality_by_naming_it(api, staff_a, m
         "/api/v1/citizens/erase/", {"phone": PHONE, "municipality": municipality_b.pk}, format="json"
     )
     assert response.status_code == 400
+
+
+def test_an_opt_out_outlives_the_erasure(frozen_now, digipunt_a):
+    """STOP, then erasure, then staff book by phone: no texts to this number."""
+    citizen, _ = citizen_with_history(digipunt_a)
+    Citizen.objects.filter(pk=citizen.pk).update(sms_opt_out=True)
+    citizen.refresh_from_db()
+    privacy.erase(citizen)
+    assert not ErasedOptOut.objects.filter(number_hash__contains="470123456").exists()  # hashed
+    again = Citizen.objects.create(municipality=digipunt_a.municipality, phone=PHONE)
+    assert again.sms_opt_out is True
+    assert not ErasedOptOut.objects.exists()  # the flag lives on the citizen again
+    other_town = Citizen.objects.create(municipality=CitizenFactory().municipality, phone=PHONE)
+    assert other_town.sms_opt_out is False
