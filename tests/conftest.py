@@ -22,6 +22,13 @@ FROZEN_NOW = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=BRUSSELS)
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every test user gets a password; production's PBKDF2 would spend most of the suite's time
+    hashing them. Production keeps Django's default (PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache: each test starts with none."""
     cache.clear()
