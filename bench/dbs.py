@@ -31,10 +31,16 @@ def migrations_digest() -> str:
 
 
 def _migrate(database_url: str) -> None:
+    # The project's own settings: the caller may have set the bench's, not importable from here.
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+    }
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=ROOT, check=True, env={**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"},
-    )  # fmt: skip
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, check=True, env=env
+    )
 
 
 def sqlite_copy(target: Path) -> str:
