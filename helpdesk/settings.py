@@ -265,7 +265,7 @@ AXES_CLIENT_IP_CALLABLE = "helpdesk.client_ip.client_ip"
 # Counters in the database, shared by every process, even with Redis configured: the cache fails
 # open while Redis is down (helpdesk/cache.py), and lockouts must not stop counting then.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-# Successful logins are in the audit trail of what people did; no second list of addresses.
+# Successful logins are not kept: a list of who logged in from where is personal data nobody needs.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
