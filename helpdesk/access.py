@@ -64,15 +64,17 @@ def scope(queryset: QuerySet, user, roles: Iterable[str] = ALL_ROLES) -> QuerySe
 
 
 def municipality_of(obj: Model) -> int | None:
-    """The id of the municipality an object belongs to, following its `municipality_path`."""
+    """The id of the municipality an object belongs to, following its `municipality_path`; the
+    last step reads the foreign key's id, so a direct `municipality` costs no query."""
+    *hops, last = obj.municipality_path.split("__")
+    if last == "pk" and not hops:
+        return obj.pk
     value = obj
-    for part in obj.municipality_path.split("__"):
-        if part == "pk":
-            return value.pk
+    for part in hops:
         value = getattr(value, part)
         if value is None:
             return None
-    return value.pk
+    return getattr(value, f"{last}_id")
 
 
 def has_role(user, municipality_id: int | None, roles: Iterable[str] = ALL_ROLES) -> bool:

@@ -11,6 +11,7 @@ import logging
 
 from django.db.models.signals import post_delete, post_save
 
+from helpdesk import access
 from helpdesk.client_ip import client_ip
 from helpdesk.models import AuditEvent
 
@@ -57,19 +58,6 @@ def _context() -> dict:
     return {"actor": actor, "via": via, "ip_address": client_ip(request)}
 
 
-def municipality_id_of(obj) -> int | None:
-    """Follows the model's `municipality_path`, reading the last step's id without a query."""
-    path = obj.municipality_path.split("__")
-    if path == ["pk"]:
-        return obj.pk
-    value = obj
-    for part in path[:-1]:
-        value = getattr(value, part, None)
-        if value is None:
-            return None
-    return getattr(value, f"{path[-1]}_id", None)
-
-
 def record(
     action: str, subject: str, subject_id=None, *, municipality_id=None, detail: str = "", actor=None
 ) -> None:
@@ -90,7 +78,7 @@ def record(
 def viewed(subject: str, obj=None, *, municipality_id=None, detail: str = "") -> None:
     """A person looked at personal data: one object, or a list (no object, a detail instead)."""
     if obj is not None and municipality_id is None:
-        municipality_id = municipality_id_of(obj)
+        municipality_id = access.municipality_of(obj)
     record(Action.VIEW, subject, getattr(obj, "pk", None), municipality_id=municipality_id, detail=detail)
 
 
@@ -110,7 +98,7 @@ def _saved(sender, instance, created, raw=False, **kwargs):
         Action.CREATE if created else Action.CHANGE,
         WATCHED[sender],
         instance.pk,
-        municipality_id=municipality_id_of(instance),
+        municipality_id=access.municipality_of(instance),
         detail=detail,
     )
 
@@ -118,7 +106,7 @@ def _saved(sender, instance, created, raw=False, **kwargs):
 def _deleted(sender, instance, **kwargs):
     if _quiet.get():
         return
-    record(Action.DELETE, WATCHED[sender], instance.pk, municipality_id=municipality_id_of(instance))
+    record(Action.DELETE, WATCHED[sender], instance.pk, municipality_id=access.municipality_of(instance))
 
 
 def connect() -> None:

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from phonenumber_field.phonenumber import to_python
 
 from appointments import lifecycle
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, WalkIn
@@ -30,14 +29,6 @@ logger = logging.getLogger(__name__)
 UPCOMING = (Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN)
 OPEN_WAITLIST = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
 UNSENT = (OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING)
-
-
-def parse_phone(value) -> str | None:
-    """E.164 for any notation of a valid number (Belgian by default), else None."""
-    number = to_python(str(value or "").strip(), region="BE")
-    if not number or not number.is_valid():
-        return None
-    return number.as_e164
 
 
 def find_citizen(municipality_ids, phone: str) -> Citizen | None:

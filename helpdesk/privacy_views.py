@@ -12,22 +12,22 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from phonenumber_field.formfields import PhoneNumberField
 
 from helpdesk import access, audit, privacy
+from helpdesk.languages import current_language
 from helpdesk.models import AuditEvent, Citizen, Municipality
 
 
 class PhoneForm(forms.Form):
-    phone = forms.CharField(label=gettext_lazy("Phone number"), max_length=40)
-
-    def clean_phone(self):
-        phone = privacy.parse_phone(self.cleaned_data["phone"])
-        if phone is None:
-            raise forms.ValidationError(_("Enter a valid phone number, such as 0470 12 34 56."))
-        return phone
+    phone = PhoneNumberField(
+        region="BE",
+        label=gettext_lazy("Phone number"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
 
 
 class EraseForm(forms.Form):
@@ -54,7 +54,7 @@ def citizen_lookup(request):
     form = PhoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ids = access.municipality_ids(request.user, access.OFFICE_ROLES)
-        citizen = privacy.find_citizen(ids, form.cleaned_data["phone"])
+        citizen = privacy.find_citizen(ids, form.cleaned_data["phone"].as_e164)
         if citizen is not None:
             return redirect("privacy-citizen", pk=citizen.pk)
         messages.info(request, _("We hold no data on this number in your municipality."))
@@ -154,8 +154,7 @@ def audit_log(request):
 
 
 def _public_page(request, name):
-    language = (get_language() or "nl")[:2]
-    language = language if language in {"nl", "fr", "en"} else "nl"
+    language = current_language()
     municipalities = Municipality.objects.order_by("name")
     context = {"municipalities": municipalities, "walk_in_days": settings.WALK_IN_NAME_RETENTION_DAYS}
     return render(request, f"pages/{name}_{language}.html", context)
