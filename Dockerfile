@@ -35,7 +35,7 @@ EXPOSE 8000
 # Tune with GUNICORN_CMD_ARGS (e.g. "--workers 5"); FORWARDED_ALLOW_IPS trusts the proxy's
 # X-Forwarded-* headers (the container is only reachable through the proxy).
 ENV FORWARDED_ALLOW_IPS="*"
-CMD ["gunicorn", "helpdesk.wsgi:application", "--bind", "0.0.0.0:8000", \
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", \
      "--workers", "3", "--worker-class", "gthread", "--threads", "4", \
      "--timeout", "30", "--graceful-timeout", "30", \
      "--max-requests", "2000", "--max-requests-jitter", "200", \

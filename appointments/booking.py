@@ -15,12 +15,12 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appointments import reminders
-from appointments.models import Appointment, AppointmentEvent, Channel, WaitlistEntry, new_booking_code
+from appointments import signals
+from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, new_booking_code
 from appointments.slots import Slot, booking_window, free_slots, grid_starts
+from helpdesk.localtime import local_zone
 from helpdesk.models import Citizen, Digipunt, Topic
 from helpdesk.opening import closed_reason, closures_between
-from volunteers.availability import local_zone
 from volunteers.models import Volunteer
 from volunteers.notify import ASSIGNED, notify_volunteer
 
@@ -244,9 +244,7 @@ def book(
                 topic=topic,
                 status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
             ).update(status=WaitlistEntry.Status.BOOKED)
-            reminders.schedule(appointment, now=now)
-            if notify and channel != Channel.SMS:
-                reminders.confirm(appointment, now=now)
+            signals.appointment_booked.send(Appointment, appointment=appointment, now=now, notify=notify)
             if notify and rescheduled_from is None:
                 notify_volunteer(
                     appointment.volunteer, ASSIGNED, start=appointment.start, digipunt=digipunt, topic=topic

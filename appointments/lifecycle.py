@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appointments import booking, reminders, waitlist
+from appointments import booking, signals, waitlist
 from appointments.models import Appointment, AppointmentEvent
 from volunteers.notify import ASSIGNED, CANCELLED, MOVED, notify_volunteer
 
@@ -75,7 +75,7 @@ def change_status(
         if to not in ALLOWED.get(current.status, set()):
             raise InvalidTransition(current, to)
         _check_time(current, to, now)
-        was_booked = current.status == Status.BOOKED
+        previous = current.status
         current.status = to
         current.sequence += 1
         if to == Status.CHECKED_IN:
@@ -90,8 +90,9 @@ def change_status(
         AppointmentEvent.objects.create(
             appointment=current, action=ACTIONS[to], at=now, by=actor, channel=channel, note=reason[:200]
         )
-        if was_booked:
-            reminders.cancel(current)
+        signals.appointment_status_changed.send(Appointment, appointment=current, previous=previous, now=now)
+        if to == Status.CANCELLED:
+            signals.appointment_cancelled.send(Appointment, appointment=current, now=now)
         if to in (Status.CANCELLED, Status.NO_SHOW) and notify:
             notify_volunteer(
                 current.volunteer,
@@ -156,6 +157,7 @@ def reschedule(
                 old.volunteer, CANCELLED, start=old.start, digipunt=old.digipunt, topic=old.topic
             )
             notify_volunteer(new.volunteer, ASSIGNED, start=new.start, digipunt=new.digipunt, topic=new.topic)
+        signals.appointment_rescheduled.send(Appointment, old=old, new=new, now=now)
         # Only now is it known what of the old time is really free.
         waitlist.offer_freed_slot(old, now=now)
     return new

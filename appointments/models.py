@@ -9,10 +9,10 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.channels import Channel
 from helpdesk.constraints import PostgresExclusionConstraint
 from helpdesk.languages import SPOKEN_LANGUAGES
 from helpdesk.models import Citizen, Digipunt, Municipality, Topic
-from helpdesk.models.help_requests import Channel
 from volunteers.models import Volunteer
 
 LANGUAGE_CHOICES = list(SPOKEN_LANGUAGES.items())

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 
 from appointments.models import Appointment
+from helpdesk.localtime import local_zone
 from helpdesk.models import Digipunt, OpeningHours, Topic
 from helpdesk.opening import closed_reason, closures_by_digipunt
-from volunteers.availability import local_zone, shifts
+from volunteers.availability import shifts
 from volunteers.models import Volunteer
 
 

@@ -22,10 +22,11 @@ from appointments.booking import BookingError, SlotTaken, book
 from appointments.forms import CallerForm, NeedForm, WalkInForm
 from appointments.models import Appointment, Channel, WaitlistEntry, WalkIn
 from appointments.slots import free_slots
-from helpdesk import access, audit
+from helpdesk import access
 from helpdesk.languages import SPOKEN_LANGUAGES, current_language
 from helpdesk.models import Citizen, Municipality, Topic
 from helpdesk.parsing import int_or_none
+from privacy import audit
 
 SLOTS_OFFERED = 6
 ACTIONS = {

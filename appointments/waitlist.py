@@ -1,6 +1,7 @@
 """The waitlist: citizens for whom nothing fitted. A freed slot goes to the first in line.
 
-Citizens who asked by SMS get the offer by SMS and answer 1 or 2; the counter view lists the other
+An offer is announced (signals.waitlist_offer_made): citizens who asked by SMS get it by SMS from
+sms/ and answer 1 or 2; the counter view lists the other
 offers for staff to phone. Waiting entries count as unmet demand in the statistics.
 """
 
@@ -10,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from appointments.models import Appointment, Channel, WaitlistEntry
+from appointments import signals
+from appointments.models import Appointment, WaitlistEntry
 from appointments.slots import free_slots
 
 MAX_ENTRIES_TRIED = 20
@@ -81,9 +83,6 @@ def offer_time(digipunt, start, end, *, now, skip_citizen_id=None) -> WaitlistEn
             entry.offered_start = fitting[0].start
             entry.offered_digipunt = digipunt
             entry.save(update_fields=["status", "offered_start", "offered_digipunt", "updated_at"])
-            if entry.channel == Channel.SMS:
-                from sms.conversation import text_waitlist_offer  # sms builds on appointments
-
-                text_waitlist_offer(entry, now=now)
+            signals.waitlist_offer_made.send(WaitlistEntry, entry=entry, now=now)
             return entry
     return None

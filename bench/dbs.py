@@ -36,7 +36,7 @@ def _migrate(database_url: str) -> None:
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, check=True, env=env

@@ -52,7 +52,7 @@ from figures import figure, line  # noqa: E402
 workdir = Path(tempfile.mkdtemp(prefix="digipunt-bench-"))
 atexit.register(shutil.rmtree, workdir, ignore_errors=True)  # a full run leaves 2 GB of SQLite
 os.environ["DATABASE_URL"] = dbs.sqlite_copy(workdir / "bench.sqlite3")
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"  # helpdesk.settings, mail in memory
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"  # config.settings, mail in memory
 os.environ["BENCH_WORKDIR"] = str(workdir)
 
 import django  # noqa: E402
@@ -301,7 +301,7 @@ def slot_figures(mine, theirs):
 
 
 def stats_figures():
-    """helpdesk.stats on SQLite and PostgreSQL (one subprocess each, own database)."""
+    """help_requests.stats on SQLite and PostgreSQL (one subprocess each, own database)."""
     single, network = (20_000, 0) if QUICK else (100_000, 4_900_000)
     reps = "3" if QUICK else "9"
     script = str(HERE / "stats_bench.py")

@@ -4,7 +4,7 @@
     DATABASE_URL=... python bench/stats_bench.py --csv-rss 1000000   # export rows, print peak RSS
 
 Seeds (bulk inserts) one municipality with --single help requests over a year, and 300 others
-sharing --network more; then times one municipality-year dashboard (helpdesk.stats.summary)
+sharing --network more; then times one municipality-year dashboard (help_requests.stats.summary)
 against the floor (the same figures as raw SQL GROUP BY queries on the same database) and the
 network view over all municipalities. Prints one JSON object.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -62,7 +62,8 @@ def insert(table: str, columns: list[str], rows) -> None:
 def seed(single: int, network: int) -> int:
     from django.db import transaction
 
-    from helpdesk.models import Digipunt, HelpRequest, Municipality, Topic
+    from help_requests.models import HelpRequest
+    from helpdesk.models import Digipunt, Municipality, Topic
 
     call_command("migrate", verbosity=0)
     if Municipality.objects.filter(name="Benchstad").exists():
@@ -111,16 +112,16 @@ def seed(single: int, network: int) -> int:
                     "", now, "", None,
                 ))  # fmt: skip
             with transaction.atomic():
-                insert("helpdesk_helprequest", columns, requests)
+                insert("help_requests_helprequest", columns, requests)
                 insert(
-                    "helpdesk_helprequesttopic",
+                    "help_requests_helprequesttopic",
                     ["help_request_id", "topic_id", "municipality_id", "date", "month"],
                     links,
                 )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT setval(pg_get_serial_sequence('helpdesk_helprequest', 'id'), %s)", [pk + 1]
+                "SELECT setval(pg_get_serial_sequence('help_requests_helprequest', 'id'), %s)", [pk + 1]
             )
             cursor.execute("VACUUM ANALYZE")
         else:
@@ -149,15 +150,15 @@ def floor_queries(municipality_id: int):
             f"SUM(CASE WHEN first_visit = {yes} THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN first_visit = {no} THEN 1 ELSE 0 END), COUNT(referral_confirmed_at), "
             "SUM(CASE WHEN referral_confirmed_at IS NULL AND follow_up_on < %s THEN 1 ELSE 0 END) "
-            f"FROM helpdesk_helprequest WHERE {by_month} "
+            f"FROM help_requests_helprequest WHERE {by_month} "
             "GROUP BY month, digipunt_id, channel, outcome, referred_to",
             [datetime.date.today(), *month_args],
         ),
-        (f"SELECT iso_week, weekday, hour, COUNT(*) FROM helpdesk_helprequest WHERE {by_week} "
+        (f"SELECT iso_week, weekday, hour, COUNT(*) FROM help_requests_helprequest WHERE {by_week} "
          "GROUP BY iso_week, weekday, hour", [municipality_id, *weeks, first, last]),
-        (f"SELECT month, topic_id, COUNT(*) FROM helpdesk_helprequesttopic WHERE {by_month} "
+        (f"SELECT month, topic_id, COUNT(*) FROM help_requests_helprequesttopic WHERE {by_month} "
          "GROUP BY month, topic_id", month_args),
-        (f"SELECT COUNT(*) FROM helpdesk_helprequest WHERE {by_month}",
+        (f"SELECT COUNT(*) FROM help_requests_helprequest WHERE {by_month}",
          [municipality_id, previous[0].replace(day=1), previous[1].replace(day=1), *previous]),
     ]  # fmt: skip
 
@@ -179,12 +180,12 @@ def main():
     args = parser.parse_args()
     if args.csv_rss:
         return csv_rss(args.csv_rss)
-    from helpdesk import stats
+    from help_requests import stats
 
     started = time.perf_counter()
     municipality_id = seed(args.single, args.network)
     seeded = time.perf_counter() - started
-    from helpdesk.models import HelpRequest
+    from help_requests.models import HelpRequest
 
     period = stats.Period(*YEAR)
     result = {
@@ -208,8 +209,8 @@ def main():
 
 def csv_rss(limit: int):
     """Export `limit` help requests as CSV to nowhere; report peak RSS before and after."""
-    from helpdesk import exports
-    from helpdesk.models import HelpRequest
+    from help_requests import exports
+    from help_requests.models import HelpRequest
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     last = HelpRequest.objects.order_by("pk").values_list("pk", flat=True)[limit - 1]

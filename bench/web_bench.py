@@ -38,7 +38,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
-# helpdesk.settings with mail kept in memory (a booking e-mails the volunteer; no SMTP here).
+# config.settings with mail kept in memory (a booking e-mails the volunteer; no SMTP here).
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
 
 from figures import figure  # noqa: E402
@@ -235,7 +235,7 @@ class Gunicorn:
             sys.executable,
             "-m",
             "gunicorn",
-            "helpdesk.wsgi:application",
+            "config.wsgi:application",
             "--pythonpath",
             str(ROOT / "bench"),
             "--bind",

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class GuidesConfig(AppConfig):
     name = "guides"
     verbose_name = _("Guides")
+
+    def ready(self):
+        from guides import feedback
+        from help_requests import log_sections
+
+        log_sections.register(feedback)

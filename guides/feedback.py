@@ -1,4 +1,6 @@
-"""The guide question on the log-help form: which guide was used and did it help?"""
+"""The guide question on the log-help form: which guide was used and did it help?
+
+A section of help_requests.log_sections, registered in GuidesConfig.ready()."""
 
 from django.db.models import Q
 
@@ -32,13 +34,10 @@ def form(request, *, appointment=None, ticket=None) -> FeedbackForm | None:
     return FeedbackForm(request.POST or None, guides=guides, initial=initial)
 
 
-def is_valid(feedback_form: FeedbackForm | None) -> bool:
-    return feedback_form is None or feedback_form.is_valid()
+template = "guides/_feedback_fields.html"
 
 
-def save(feedback_form: FeedbackForm | None, help_request) -> None:
-    if feedback_form is None:
-        return
+def save(feedback_form: FeedbackForm, help_request) -> None:
     guide = feedback_form.cleaned_data.get("guide")
     if guide is not None:
         services.record_feedback(help_request, guide, feedback_form.cleaned_data["verdict"])

@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from help_requests.models import HelpRequest
 from helpdesk.languages import Language
-from helpdesk.models import HelpRequest, Municipality, Topic
+from helpdesk.models import Municipality, Topic
 
 TITLE_MAX = 200
 BODY_MAX = 20_000

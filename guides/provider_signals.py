@@ -6,8 +6,9 @@ Anonymous like the other exports: no note, no citizen, no helper, no day (the mo
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from helpdesk.models import HelpRequestTopic, Outcome, Topic
-from helpdesk.stats import Period, share
+from help_requests.models import HelpRequestTopic, Outcome
+from help_requests.stats import Period, share
+from helpdesk.models import Topic
 
 SIGNAL_OUTCOMES = (Outcome.NOT_SOLVED, Outcome.REFERRED)
 

@@ -19,10 +19,11 @@ from appointments.models import Appointment
 from guides import images, permissions, provider_signals, rendering, services
 from guides.forms import GuideForm, ImageForm, SearchForm
 from guides.models import Guide, GuideImage
-from helpdesk import access, exports, stats
+from help_requests import exports, stats
+from help_requests.stats_views import StatsFilterForm
+from helpdesk import access
 from helpdesk.models import Digipunt, Municipality, Topic
 from helpdesk.parsing import int_or_none
-from helpdesk.stats_views import StatsFilterForm
 
 
 def _topics_for(user):

@@ -1,4 +1,0 @@
-# The Celery app loads with Django, so that tasks are known wherever Django runs.
-from helpdesk.celery import app as celery_app
-
-__all__ = ["celery_app"]

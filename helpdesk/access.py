@@ -122,40 +122,5 @@ def primary_role(user) -> str | None:
     return None
 
 
-def volunteers_for(user) -> QuerySet:
-    """Volunteers staff and coordinators can see: of their municipality, or serving one of its
-    digipunten (a volunteer may help across a region)."""
-    from volunteers.models import Volunteer
-
-    return scope(Volunteer.objects.all(), user, OFFICE_ROLES)
-
-
-def can_manage_volunteer(user, volunteer) -> bool:
-    """Profile, status and staff notes belong to the volunteer's home municipality."""
-    return has_role(user, volunteer.municipality_id, OFFICE_ROLES)
-
-
-def is_self(user, volunteer) -> bool:
-    return volunteer.user_id == getattr(user, "pk", None)
-
-
-def availability_digipunten(user, volunteer) -> QuerySet:
-    """Where `user` may add or remove this volunteer's weekly blocks.
-
-    The volunteer and their home municipality: every digipunt served. Staff of another
-    municipality the volunteer serves: only their own digipunten.
-    """
-    served = volunteer.digipunten.filter(is_active=True)
-    if is_self(user, volunteer) or can_manage_volunteer(user, volunteer):
-        return served
-    if not volunteers_for(user).filter(pk=volunteer.pk).exists():
-        return served.none()
-    return served.filter(pk__in=digipunten_for(user, OFFICE_ROLES))
-
-
-def can_edit_absences(user, volunteer) -> bool:
-    return is_self(user, volunteer) or can_manage_volunteer(user, volunteer)
-
-
 def is_office_member(user) -> bool:
     return is_network_admin(user) or bool(municipality_ids(user, OFFICE_ROLES))

@@ -8,11 +8,6 @@ class HelpdeskConfig(AppConfig):
     name = "helpdesk"
     verbose_name = _("Digipunt Helpdesk")
 
-    def ready(self):
-        from helpdesk import audit
-
-        audit.connect()
-
 
 class HelpdeskAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -7,9 +7,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk import access, audit
-from helpdesk.api.views import IsOfficeMember
+from helpdesk import access
+from helpdesk.api.permissions import IsOfficeMember
 from helpdesk.models import Citizen
+from privacy import audit
 from sms.threads import thread
 
 MAX_MESSAGES = 500

@@ -13,17 +13,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats
 
-from appointments import booking, lifecycle, reminders, waitlist
+from appointments import booking, lifecycle, waitlist
 from appointments.models import Appointment, Channel, WaitlistEntry
 from appointments.slots import free_slots
+from helpdesk.localtime import local_zone
 from helpdesk.models import Citizen, Digipunt, Topic
 from helpdesk.opening import closures_by_digipunt, opening_periods
-from sms import callbacks, outbox, understanding
+from sms import callbacks, outbox, reminders, understanding
 from sms.labels import short_topic_name
 from sms.models import CallbackRequest, Conversation, InboundMessage, OutboundMessage
 from sms.texts import render
 from sms.understanding import BOOK, CALLBACK, CANCEL, INFO, MORE, NO, THANKS, YES
-from volunteers.availability import local_zone
 
 State = Conversation.State
 Event = InboundMessage.Event

@@ -17,9 +17,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.twiml.messaging_response import MessagingResponse
 
-from helpdesk import access, audit
+from helpdesk import access
 from helpdesk.models import Citizen, Municipality
 from helpdesk.parsing import int_or_none
+from privacy import audit
 from sms import callbacks, inbound, outbox, signatures
 from sms.forms import SimulatorForm
 from sms.models import CallbackRequest, InboundMessage, OutboundMessage

@@ -12,7 +12,8 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from appointments.models import WalkIn
-from helpdesk.models import HelpRequest, Topic
+from help_requests.models import HelpRequest
+from helpdesk.models import Topic
 from sms.models import CallbackRequest, InboundMessage, OutboundMessage
 from tests.factories import AppointmentFactory, CitizenFactory, UserFactory, VolunteerFactory
 from tests.guides.factories import GuideFactory

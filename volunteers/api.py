@@ -2,7 +2,7 @@
 
 Staff see volunteers of their municipality and those serving one of its digipunten; only the
 home municipality changes the profile or reads the staff notes; weekly blocks are editable at the
-digipunten the caller works for (helpdesk.access.availability_digipunten).
+digipunten the caller works for (helpdesk.volunteer_access.availability_digipunten).
 """
 
 from django.conf import settings
@@ -18,9 +18,10 @@ from rest_framework.response import Response
 from helpdesk import access
 from helpdesk.api.errors import field_errors
 from helpdesk.api.fields import LanguageListField, LocalTimeField, TopicCodeField
+from helpdesk.api.permissions import IsOfficeMember
 from helpdesk.api.schema import DetailError
-from helpdesk.api.views import IsOfficeMember
 from helpdesk.models import Digipunt
+from volunteers import access as volunteer_access
 from volunteers import blocks
 from volunteers.models import Absence, Availability, Volunteer
 
@@ -66,7 +67,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
     def to_representation(self, volunteer):
         data = super().to_representation(volunteer)
         request = self.context.get("request")
-        if request is None or not access.can_manage_volunteer(request.user, volunteer):
+        if request is None or not volunteer_access.can_manage_volunteer(request.user, volunteer):
             data.pop("staff_notes", None)
         return data
 
@@ -140,13 +141,13 @@ class VolunteerViewSet(
 
     def get_queryset(self):
         return (
-            access.volunteers_for(self.request.user)
+            volunteer_access.volunteers_for(self.request.user)
             .select_related("user")
             .prefetch_related("topics", "digipunten")
         )
 
     def perform_update(self, serializer):
-        if not access.can_manage_volunteer(self.request.user, serializer.instance):
+        if not volunteer_access.can_manage_volunteer(self.request.user, serializer.instance):
             raise PermissionDenied("Only the volunteer's home municipality changes the profile.")
         serializer.save()
 
@@ -205,10 +206,10 @@ class AvailabilityViewSet(VolunteerScheduleViewSet):
     pagination_class = None
 
     def editable(self):
-        return access.availability_digipunten(self.request.user, self.get_volunteer())
+        return volunteer_access.availability_digipunten(self.request.user, self.get_volunteer())
 
     def may_use(self, volunteer) -> bool:
-        return access.availability_digipunten(self.request.user, volunteer).exists()
+        return volunteer_access.availability_digipunten(self.request.user, volunteer).exists()
 
     def get_queryset(self):
         queryset = super().get_queryset().current()
@@ -232,7 +233,7 @@ class AbsenceViewSet(VolunteerScheduleViewSet):
     pagination_class = None
 
     def may_use(self, volunteer) -> bool:
-        return access.can_edit_absences(self.request.user, volunteer)
+        return volunteer_access.can_edit_absences(self.request.user, volunteer)
 
     def perform_create(self, serializer):
         serializer.save(volunteer=self.get_volunteer())

@@ -6,21 +6,16 @@ of volunteers and days, so the slot engine and the calendar feed can both use it
 """
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from helpdesk.localtime import local_zone
 from helpdesk.models import Digipunt, OpeningHours
 from helpdesk.opening import closures_by_digipunt, public_holiday
 from volunteers.models import Absence, Availability, Volunteer
-
-
-def local_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 @dataclass(frozen=True)

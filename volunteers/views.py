@@ -1,32 +1,19 @@
-import datetime
-from collections import defaultdict
-from urllib.parse import quote
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk import access
 from helpdesk.models import Digipunt
+from volunteers import access as volunteer_access
 from volunteers import blocks, services
-from volunteers.availability import shifts
-from volunteers.feed import appointments_between, build_calendar
 from volunteers.forms import AbsenceForm, ApplicationForm, AvailabilityForm, DecisionForm, VolunteerForm
-from volunteers.models import Absence, Application, Volunteer, hash_calendar_token
-
-SCHEDULE_DAYS = 28
-PAST_HELP_DAYS = 30
-HOURS_MONTHS = 6
-
+from volunteers.models import Absence, Application, Volunteer
 
 # Public ---------------------------------------------------------------------------------------
 
@@ -49,101 +36,12 @@ def apply_done(request):
     return render(request, "volunteers/apply_done.html")
 
 
-@require_GET
-def calendar_feed(request, token: str):
-    """The volunteer's feed. Unknown, rotated or left: 404, whichever it is."""
-    volunteer = (
-        Volunteer.objects.select_related("user", "municipality")
-        .exclude(status=Volunteer.Status.LEFT)
-        .filter(calendar_token_hash=hash_calendar_token(token))
-        .first()
-    )
-    if volunteer is None or not volunteer.calendar_token_hash:
-        raise Http404
-    response = HttpResponse(build_calendar(volunteer), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="digipunt.ics"'
-    # Private: the feed is personal; no-cache: calendar apps must revalidate each refresh.
-    response["Cache-Control"] = "private, no-cache"
-    return response
-
-
 # The volunteer's own pages -------------------------------------------------------------------
-
-
-def _own_volunteer(request) -> Volunteer:
-    volunteer = Volunteer.objects.filter(user=request.user).select_related("municipality").first()
-    if volunteer is None:
-        raise PermissionDenied
-    return volunteer
-
-
-def feed_links(volunteer: Volunteer) -> dict:
-    volunteer.ensure_calendar_hash()
-    path = reverse("volunteers:calendar", args=[volunteer.calendar_token()])
-    https_url = f"{settings.PUBLIC_BASE_URL}{path}"
-    webcal_url = "webcal://" + https_url.split("://", 1)[1]
-    return {
-        "https": https_url,
-        "webcal": webcal_url,
-        "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal_url, safe=""),
-    }
-
-
-def hours_per_month(volunteer: Volunteer, today: datetime.date) -> list[tuple[datetime.date, float]]:
-    """Hours on duty in each of the last HOURS_MONTHS months (this one included), newest first."""
-    months_back = today.year * 12 + today.month - 1 - (HOURS_MONTHS - 1)
-    first = datetime.date(months_back // 12, months_back % 12 + 1, 1)
-    totals = defaultdict(float)
-    for shift in shifts([volunteer.pk], first, today - datetime.timedelta(days=1), active_only=False):
-        totals[shift.day.replace(day=1)] += shift.hours
-    months, month = [], first
-    while month <= today:
-        months.append((month, round(totals[month], 1)))
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return list(reversed(months))
-
-
-@login_required
-def schedule(request):
-    volunteer = _own_volunteer(request)
-    today = timezone.localdate()
-    last = today + datetime.timedelta(days=SCHEDULE_DAYS)
-    coming = defaultdict(lambda: {"shifts": [], "appointments": []})
-    for shift in shifts([volunteer.pk], today, last, active_only=False):
-        coming[shift.day]["shifts"].append(shift)
-    past = []
-    for appointment in appointments_between(volunteer, today - datetime.timedelta(days=PAST_HELP_DAYS), last):
-        day = timezone.localtime(appointment.start).date()
-        if day >= today and appointment.is_active:
-            coming[day]["appointments"].append(appointment)
-        elif day < today and appointment.status == appointment.Status.COMPLETED:
-            past.append(appointment)
-    return render(
-        request,
-        "volunteers/schedule.html",
-        {
-            "volunteer": volunteer,
-            "today": today,
-            "days": sorted(coming.items()),
-            "past": list(reversed(past)),
-            "feed": feed_links(volunteer),
-            "hours": hours_per_month(volunteer, today),
-        },
-    )
-
-
-@login_required
-@require_POST
-def rotate_feed(request):
-    volunteer = _own_volunteer(request)
-    volunteer.rotate_calendar_token()
-    messages.success(request, _("Your calendar link was renewed. The old link no longer works."))
-    return redirect("volunteers:schedule")
 
 
 @login_required
 def my_availability(request):
-    return _availability_page(request, _own_volunteer(request))
+    return _availability_page(request, volunteer_access.own_volunteer(request.user))
 
 
 # Staff pages ---------------------------------------------------------------------------------
@@ -151,7 +49,7 @@ def my_availability(request):
 
 def _visible_volunteer(request, pk) -> Volunteer:
     return get_object_or_404(
-        access.volunteers_for(request.user).select_related("user", "municipality"), pk=pk
+        volunteer_access.volunteers_for(request.user).select_related("user", "municipality"), pk=pk
     )
 
 
@@ -169,11 +67,11 @@ def volunteer_list(request):
         access.OFFICE_ROLES,
     )
     volunteers = (
-        access.volunteers_for(request.user)
+        volunteer_access.volunteers_for(request.user)
         .select_related("user", "municipality")
         .prefetch_related(Prefetch("digipunten", queryset=Digipunt.objects.order_by("name")))
     )
-    rows = [(v, access.can_manage_volunteer(request.user, v)) for v in volunteers]
+    rows = [(v, volunteer_access.can_manage_volunteer(request.user, v)) for v in volunteers]
     return render(request, "volunteers/staff_list.html", {"applications": applications, "rows": rows})
 
 
@@ -219,7 +117,7 @@ def volunteer_edit(request, pk):
     """The profile, for staff of the volunteer's home municipality only."""
     _require_office(request)
     volunteer = _visible_volunteer(request, pk)
-    if not access.can_manage_volunteer(request.user, volunteer):
+    if not volunteer_access.can_manage_volunteer(request.user, volunteer):
         raise Http404
     editable = access.digipunten_for(request.user, access.OFFICE_ROLES).filter(is_active=True)
     form = VolunteerForm(request.POST or None, instance=volunteer, digipunten=editable)
@@ -251,8 +149,8 @@ def _posted_id(request, name: str) -> int | None:
 
 
 def _availability_page(request, volunteer: Volunteer):
-    editable = access.availability_digipunten(request.user, volunteer)
-    absences_editable = access.can_edit_absences(request.user, volunteer)
+    editable = volunteer_access.availability_digipunten(request.user, volunteer)
+    absences_editable = volunteer_access.can_edit_absences(request.user, volunteer)
     if not (absences_editable or editable.exists()):
         raise Http404
     availability_form = AvailabilityForm(volunteer=volunteer, digipunten=editable, prefix="block")
@@ -297,8 +195,8 @@ def _availability_page(request, volunteer: Volunteer):
         "volunteers/availability.html",
         {
             "volunteer": volunteer,
-            "own": access.is_self(request.user, volunteer),
-            "manages": access.can_manage_volunteer(request.user, volunteer),
+            "own": volunteer_access.is_self(request.user, volunteer),
+            "manages": volunteer_access.can_manage_volunteer(request.user, volunteer),
             "blocks": [(block, block.digipunt_id in editable_ids) for block in current],
             "can_add_blocks": bool(editable_ids),
             "absences": volunteer.absences.filter(end_date__gte=timezone.localdate()),

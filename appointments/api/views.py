@@ -22,12 +22,14 @@ from appointments.api.serializers import (
 from appointments.booking import BookingError, SlotTaken, book
 from appointments.models import Appointment
 from appointments.slots import free_slots
-from helpdesk import access, audit
+from helpdesk import access
+from helpdesk.api.permissions import IsOfficeMember
 from helpdesk.api.schema import DetailError
-from helpdesk.api.views import AuditedListMixin, IsOfficeMember
 from helpdesk.languages import current_language
+from helpdesk.localtime import local_zone
 from helpdesk.models import Citizen
-from volunteers.availability import local_zone
+from privacy import audit
+from privacy.api import AuditedListMixin
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 62

@@ -187,27 +187,3 @@ class CitizenSerializer(serializers.ModelSerializer):
                 {"phone": _("A citizen with this phone number already exists.")}
             )
         return attrs
-
-
-class EraseRequestSerializer(serializers.Serializer):
-    phone = PhoneNumberField(region="BE", help_text="Any notation: 0470 12 34 56, +32470123456")
-    municipality = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="Needed for network admins; others erase in their own municipality (or one of theirs)",
-    )
-
-    def validate_phone(self, value):
-        return value.as_e164
-
-
-class ErasureSerializer(serializers.Serializer):
-    phone = serializers.CharField(help_text="E.164")
-    found = serializers.BooleanField(
-        help_text="False when the caller's municipality held nothing on this number"
-    )
-    erased = serializers.DictField(
-        child=serializers.IntegerField(),
-        help_text="How many of each were erased or unlinked: citizens, appointments_cancelled, appointments, "
-        "sms_received, sms_sent, callbacks, walk_ins, waitlist_entries, help_request_notes",
-    )

@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from guides.models import GuideFeedback
-from helpdesk.models import HelpRequest, Role, Topic
+from help_requests.models import HelpRequest
+from helpdesk.models import Role, Topic
 from tests.factories import (
     PASSWORD,
     AppointmentFactory,

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from appointments.models import Appointment
-from helpdesk.models import HelpRequest, Role, Topic
+from help_requests.models import HelpRequest
+from helpdesk.models import Role, Topic
 from tests.factories import (
     PASSWORD,
     AppointmentFactory,

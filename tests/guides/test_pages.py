@@ -7,8 +7,9 @@ import pytest
 
 from guides import services
 from guides.models import Guide, GuideFeedback, GuideUse
-from helpdesk import help_requests
-from helpdesk.models import HelpRequest, Topic
+from help_requests import services as help_requests
+from help_requests.models import HelpRequest
+from helpdesk.models import Topic
 from tests.factories import AppointmentFactory, VolunteerFactory
 from tests.guides.factories import GuideFactory
 
@@ -359,9 +360,9 @@ class TestPhoneHelp:
     ):
         own = GuideFactory(municipality=municipality_a, title="Eigen handleiding")
         client = web(staff_a)
-        form = client.get("/help/log/").context["guide_form"]
+        form = client.get("/help/log/").context["sections"][0]["form"]
         assert list(form.fields["guide"].queryset) == [own]
-        form = client.get(f"/help/log/?guide={shared_b.pk}").context["guide_form"]
+        form = client.get(f"/help/log/?guide={shared_b.pk}").context["sections"][0]["form"]
         assert set(form.fields["guide"].queryset) == {own, shared_b}
         assert form.initial["guide"] == shared_b.pk
         values = {

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from helpdesk import help_requests
-from helpdesk.models import HelpRequest, Topic
+from help_requests import services as help_requests
+from help_requests.models import HelpRequest
+from helpdesk.models import Topic
 
 
 def payload(digipunt, **overrides):

@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from helpdesk import help_requests
+from help_requests import services as help_requests
 from helpdesk.models import Topic
 
 

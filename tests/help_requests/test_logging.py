@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from appointments.models import Appointment
-from helpdesk import help_requests
-from helpdesk.models import HelpRequest, HelpRequestTopic, Topic
+from help_requests import services as help_requests
+from help_requests.models import HelpRequest, HelpRequestTopic
+from helpdesk.models import Topic
 from tests.factories import AppointmentFactory, bookable_volunteer
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")

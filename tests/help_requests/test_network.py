@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpdesk import help_requests
+from help_requests import services as help_requests
 from helpdesk.models import Topic
 from tests.factories import DigipuntFactory, MunicipalityFactory
 

@@ -5,9 +5,10 @@ import datetime
 import pytest
 
 from appointments import walk_ins
-from helpdesk import help_requests
-from helpdesk.models import HelpRequest, Membership, Role
-from helpdesk.suppression import suppress
+from help_requests import services as help_requests
+from help_requests.models import HelpRequest
+from help_requests.suppression import suppress
+from helpdesk.models import Membership, Role
 from tests.factories import DigipuntFactory, MunicipalityFactory, member
 
 

@@ -5,7 +5,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk.suppression import suppress
+from help_requests.suppression import suppress
 
 
 def derivable(table) -> list[tuple]:

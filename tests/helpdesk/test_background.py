@@ -8,8 +8,9 @@ import pytest
 from django.db import OperationalError
 from django.test import override_settings
 
-from helpdesk import celery, views
-from sms import jobs, outbox
+from config import celery, health
+from helpdesk import jobs, views
+from sms import outbox
 from sms.backends import LocmemBackend
 from tests.factories import CitizenFactory
 
@@ -92,13 +93,13 @@ def test_readyz_without_redis(client):
 def test_readyz_names_what_failed_and_nothing_more(client, settings, monkeypatch):
     url = f"redis://:secret@127.0.0.1:{closed_port()}/0"
     settings.REDIS_URL = url
-    monkeypatch.setattr(views, "_redis_client", None)
+    monkeypatch.setattr(health, "_redis_client", None)
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "ok", "redis": "unavailable"}
     assert b"secret" not in response.content
     assert b"127.0.0.1" not in response.content
-    monkeypatch.setattr(views, "_database_answers", lambda: False)
+    monkeypatch.setattr(health, "_database_answers", lambda: False)
     settings.REDIS_URL = ""
     assert client.get("/readyz").json()["database"] == "unavailable"
 

@@ -40,8 +40,8 @@ def test_seed_demo_has_sms_conversations_for_staff_to_follow_up(settings):
 
 
 def test_seed_demo_has_a_year_of_seasonal_help_requests(settings):
-    from helpdesk import stats
-    from helpdesk.models import HelpRequest
+    from help_requests import stats
+    from help_requests.models import HelpRequest
 
     settings.DEBUG = True
     call_command("seed_demo")

@@ -192,7 +192,7 @@ class RedisServer:
 def start_web(env: dict, log_dir: Path, name: str = "gunicorn") -> tuple[Process, str]:
     """gunicorn on a free port, two processes of eight threads, as in production (smaller)."""
     port = free_port()
-    args = [PYTHON, "-m", "gunicorn", "helpdesk.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    args = [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     args += ["--workers", "2", "--threads", "8", "--worker-class", "gthread", "--preload"]
     args += ["--timeout", "60", "--graceful-timeout", "2"]
     web = Process(name, args, env, log_dir, stop_signal=signal.SIGINT).start()  # SIGINT: quick stop

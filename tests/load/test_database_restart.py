@@ -26,15 +26,7 @@ from rest_framework.authtoken.models import Token
 
 from helpdesk.models import Role
 from tests.factories import DigipuntFactory, MunicipalityFactory, bookable_volunteer, member
-from tests.load.conftest import (
-    ACCOUNT_SID,
-    app_env,
-    free_port,
-    post_sms,
-    start_web,
-    twiml_text,
-    wait_for,
-)
+from tests.load.conftest import ACCOUNT_SID, app_env, free_port, post_sms, start_web, twiml_text, wait_for
 
 pytestmark = [pytest.mark.load, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SMS_NUMBER = "+32460333333"

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from appointments import lifecycle
-from helpdesk.models import AuditEvent
+from privacy.models import AuditEvent
 from tests.factories import AppointmentFactory, CitizenFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_the_log_cannot_be_changed_or_deleted(digipunt_a):
 def test_the_database_refuses_a_rewrite_too(digipunt_a):
     CitizenFactory(municipality=digipunt_a.municipality)
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE helpdesk_auditevent SET detail = 'rewritten'")
+        cursor.execute("UPDATE privacy_auditevent SET detail = 'rewritten'")
     assert AuditEvent.objects.get().detail == ""
 
 

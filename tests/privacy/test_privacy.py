@@ -9,9 +9,13 @@ from django.core.management import call_command
 from django.db.models import Q
 
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, WalkIn
-from helpdesk import privacy, stats
-from helpdesk.models import AuditEvent, Citizen, HelpRequest, Municipality, Topic
-from sms import jobs, outbox
+from help_requests import stats
+from help_requests.models import HelpRequest
+from helpdesk import jobs
+from helpdesk.models import Citizen, Municipality, Topic
+from privacy import erasure as privacy
+from privacy.models import AuditEvent
+from sms import outbox
 from sms.models import CallbackRequest, ErasedOptOut, InboundMessage, OutboundMessage
 from tests.conftest import BRUSSELS, FROZEN_NOW
 from tests.factories import AppointmentFactory, CitizenFactory

@@ -223,7 +223,7 @@ class TestStatusCallbacks:
 def test_run_jobs_once_sends_what_is_due(queued, capsys, monkeypatch):
     from django.core.management import call_command
 
-    from sms.management.commands import run_jobs
+    from helpdesk.management.commands import run_jobs
 
     # The command closes stale connections between rounds; here that would be the test's own.
     monkeypatch.setattr(run_jobs, "close_old_connections", lambda: None)

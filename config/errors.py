@@ -1,0 +1,69 @@
+"""Error answers: 404 and 500 pages (JSON under /api/), and 503 while the database is away."""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+# Errors that mean "the database is not there right now" (down, restarting, connection lost,
+# deadlock or timeout): the request can simply be tried again.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable(request) -> HttpResponse:
+    """503 with Retry-After, built without the database (no template, no context processors)."""
+    text = _("The service is briefly unavailable. Please try again in a moment.")
+    if _wants_json(request):
+        response = JsonResponse({"detail": text}, status=503)
+    else:
+        response = HttpResponse(text, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that lost its database answers a clean 503 instead of a 500: what a load balancer,
+    an API client and Twilio understand as "try again". Writes that belong together are in one
+    transaction (a booking, an inbound SMS), so the failed request left nothing half-written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
+            return unavailable(request)
+        return None
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (clients parse it), the normal page elsewhere."""
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    # The database failing in a middleware (outside any view) ends here: still a 503.
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return unavailable(request)
+    if _wants_json(request):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    from django.views.defaults import server_error as default_server_error
+
+    return default_server_error(request)

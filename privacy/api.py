@@ -1,0 +1,127 @@
+"""The citizen API: personal data, looked at (audited), corrected and erased (article 17)."""
+
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from phonenumber_field.phonenumber import to_python
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from helpdesk import access
+from helpdesk.api.permissions import IsOfficeMember
+from helpdesk.api.schema import FIELD_ERRORS
+from helpdesk.api.serializers import CitizenSerializer
+from helpdesk.models import Citizen
+from privacy import audit, erasure
+
+
+class EraseRequestSerializer(serializers.Serializer):
+    phone = PhoneNumberField(region="BE", help_text="Any notation: 0470 12 34 56, +32470123456")
+    municipality = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Needed for network admins; others erase in their own municipality (or one of theirs)",
+    )
+
+    def validate_phone(self, value):
+        return value.as_e164
+
+
+class ErasureSerializer(serializers.Serializer):
+    phone = serializers.CharField(help_text="E.164")
+    found = serializers.BooleanField(
+        help_text="False when the caller's municipality held nothing on this number"
+    )
+    erased = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="How many of each were erased or unlinked: citizens, appointments_cancelled, appointments, "
+        "sms_received, sms_sent, callbacks, walk_ins, waitlist_entries, help_request_notes",
+    )
+
+
+class CitizenFilter(filters.FilterSet):
+    phone = filters.CharFilter(method="filter_phone", help_text="Any notation: 0470 12 34 56, +32470123456")
+
+    class Meta:
+        model = Citizen
+        fields = ["phone"]
+
+    def filter_phone(self, queryset, name, value):
+        number = to_python(value, region="BE")
+        if not number or not number.is_valid():
+            raise ValidationError({"phone": [_("Enter a valid phone number.")]})
+        return queryset.filter(phone=number.as_e164)
+
+
+class AuditedListMixin:
+    """Lists of personal data leave an audit entry: which filters (names, never values)."""
+
+    audit_subject: str
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        filters = sorted(name for name in request.query_params if name != "page")
+        ids = access.municipality_ids(request.user, access.OFFICE_ROLES)
+        audit.viewed(
+            self.audit_subject,
+            detail="api list" + (f" by {', '.join(filters)}" if filters else ""),
+            # The caller's one municipality; none when they see several (network admin).
+            municipality_id=next(iter(ids)) if ids is not None and len(ids) == 1 else None,
+        )
+        return response
+
+
+class CitizenViewSet(
+    AuditedListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Citizens of the caller's municipality, for staff and coordinators. Filter by `phone`."""
+
+    audit_subject = audit.Subject.CITIZEN
+
+    serializer_class = CitizenSerializer
+    permission_classes = [permissions.IsAuthenticated, IsOfficeMember]
+    filterset_class = CitizenFilter
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return access.scope(Citizen.objects.order_by("pk"), self.request.user, access.OFFICE_ROLES)
+
+    def retrieve(self, request, *args, **kwargs):
+        citizen = self.get_object()
+        audit.viewed(audit.Subject.CITIZEN, citizen, detail="api")
+        return Response(self.get_serializer(citizen).data)
+
+    @extend_schema(
+        request=EraseRequestSerializer,
+        responses={200: ErasureSerializer, 400: FIELD_ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="erase")
+    def erase(self, request):
+        """Right to erasure: erase this number's personal data in the caller's municipality.
+        Upcoming appointments are cancelled; statistics keep their counts. A number we hold
+        nothing on answers `found: false`."""
+        payload = EraseRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        phone = payload.validated_data["phone"]
+        ids = access.municipality_ids(request.user, access.OFFICE_ROLES)
+        asked = payload.validated_data.get("municipality")
+        if ids is None:
+            # A network admin serves every municipality: erasing everywhere at once is not what
+            # one citizen's request to one municipality means.
+            if asked is None:
+                raise ValidationError({"municipality": [_("Say in which municipality to erase.")]})
+            ids = {asked}
+        elif asked is not None:
+            if asked not in ids:
+                raise ValidationError({"municipality": [_("Not a municipality of yours.")]})
+            ids = {asked}
+        erased = erasure.erase_number(ids, phone, by=request.user)
+        return Response({"phone": phone, "found": bool(erased), "erased": erased})
