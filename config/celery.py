@@ -1,6 +1,6 @@
 """Celery: the job functions of `helpdesk.jobs.JOBS` as tasks, each with a beat entry.
 
-`celery -A helpdesk worker -B` runs in production what `manage.py run_jobs` runs on the embedded
+`celery -A config worker -B` runs in production what `manage.py run_jobs` runs on the embedded
 default; both call the same functions. The tasks are made from JOBS in a loop, so a job added to
 that list later (purging, referral follow-ups) becomes a task and a beat entry without a change
 here. Every job is idempotent (the outbox claims rows, reminders have a unique key), which is

@@ -148,7 +148,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Celery (helpdesk/celery.py) on Redis; without REDIS_URL nothing needs it and `run_jobs` does the
+# Celery (config/celery.py) on Redis; without REDIS_URL nothing needs it and `run_jobs` does the
 # work. Jobs are idempotent, so a task is acknowledged only once it ran, and one whose worker died
 # goes back to the queue; each worker takes one task at a time so none waits behind a long one.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

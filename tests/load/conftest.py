@@ -216,7 +216,7 @@ def start_worker(env: dict, log_dir: Path, name: str = "worker") -> Process:
     embedded one (`worker -B`) is forked by the worker and closes the descriptors it inherits,
     and under load its scheduler sometimes died at startup on one of them (EBADF, or "locking
     protocol" in its schedule file), which a test must not depend on."""
-    celery = [PYTHON, "-m", "celery", "-A", "helpdesk"]
+    celery = [PYTHON, "-m", "celery", "-A", "config"]
     beat = [*celery, "beat", "--loglevel=INFO", "--schedule", str(log_dir / f"{name}-beat-schedule")]
     worker = [*celery, "worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO"]
     worker += ["--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"]

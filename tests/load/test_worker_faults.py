@@ -1,6 +1,6 @@
 """Faults around the Celery worker: a failing SMS provider, a worker killed mid-send, Redis gone.
 
-A real `celery -A helpdesk worker -B` on a Redis of our own sends through the production Twilio
+A real `celery -A config worker -B` on a Redis of our own sends through the production Twilio
 backend pointed at a fake Twilio in this process (tests/load/fakes.py), which records what it
 accepted: that record survives the worker.
 """
