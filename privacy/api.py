@@ -18,7 +18,7 @@ from privacy import audit, erasure
 
 
 class EraseRequestSerializer(serializers.Serializer):
-    phone = PhoneNumberField(region="BE", help_text="Any notation: 0470 12 34 56, +32470123456")
+    phone = PhoneNumberField(region=phones.REGION, help_text="Any notation: 0470 12 34 56, +32470123456")
     municipality = serializers.IntegerField(
         required=False,
         min_value=1,
