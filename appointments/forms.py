@@ -4,6 +4,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from helpdesk.languages import SPOKEN_LANGUAGES
 from helpdesk.models import Topic
+from helpdesk.phones import REGION
 
 
 class TopicChoiceField(forms.ModelChoiceField):
@@ -13,7 +14,7 @@ class TopicChoiceField(forms.ModelChoiceField):
 
 class CallerForm(forms.Form):
     phone = PhoneNumberField(
-        region="BE",
+        region=REGION,
         label=_("Phone number of the caller"),
         help_text=_("Any notation: 0470 12 34 56, +32 470 12 34 56, 0032 470 ..."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),

@@ -15,14 +15,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from phonenumber_field.phonenumber import to_python
 
 from appointments import lifecycle, waitlist, walk_ins
 from appointments.booking import BookingError, SlotTaken, book
 from appointments.forms import CallerForm, NeedForm, WalkInForm
 from appointments.models import Appointment, Channel, WaitlistEntry, WalkIn
 from appointments.slots import free_slots
-from helpdesk import access
+from helpdesk import access, phones
 from helpdesk.languages import SPOKEN_LANGUAGES, current_language
 from helpdesk.models import Citizen, Municipality, Topic
 from helpdesk.parsing import int_or_none
@@ -81,8 +80,8 @@ def counter(request):
     tickets = walk_ins.queue(chosen, day)
     found, searched = [], request.GET.get("phone", "").strip()
     if searched:
-        number = to_python(searched, region="BE")
-        if number and number.is_valid():
+        number = phones.parse(searched)
+        if number is not None:
             found = list(
                 _appointments(request)
                 .filter(citizen__phone=number.as_e164, start__gte=timezone.now() - datetime.timedelta(days=1))

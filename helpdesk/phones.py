@@ -6,12 +6,26 @@ Numbers are parsed with `phonenumbers` (Belgian by default) and stored as E.164.
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.phonenumber import PhoneNumber
+from phonenumber_field.phonenumber import PhoneNumber, to_python
+
+# Citizens and staff type national numbers (0470 12 34 56); anything else needs its +country code.
+REGION = "BE"
 
 SMS_CAPABLE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
 }
+
+
+def parse(raw: str | None) -> PhoneNumber | None:
+    """A number as someone typed it, in any notation, or None when it is not a valid number.
+
+    Mobile or landline is not asked here (see can_receive_sms)."""
+    if not raw:
+        return None
+    number = to_python(raw, region=REGION)
+    # For a string it cannot read, to_python returns an invalid PhoneNumber instead of raising.
+    return number if isinstance(number, PhoneNumber) and number.is_valid() else None
 
 
 def can_receive_sms(number: PhoneNumber | str | None) -> bool:

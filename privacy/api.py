@@ -3,14 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from phonenumber_field.phonenumber import to_python
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from helpdesk import access
+from helpdesk import access, phones
 from helpdesk.api.permissions import IsOfficeMember
 from helpdesk.api.schema import FIELD_ERRORS
 from helpdesk.api.serializers import CitizenSerializer
@@ -19,7 +18,7 @@ from privacy import audit, erasure
 
 
 class EraseRequestSerializer(serializers.Serializer):
-    phone = PhoneNumberField(region="BE", help_text="Any notation: 0470 12 34 56, +32470123456")
+    phone = PhoneNumberField(region=phones.REGION, help_text="Any notation: 0470 12 34 56, +32470123456")
     municipality = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -50,8 +49,8 @@ class CitizenFilter(filters.FilterSet):
         fields = ["phone"]
 
     def filter_phone(self, queryset, name, value):
-        number = to_python(value, region="BE")
-        if not number or not number.is_valid():
+        number = phones.parse(value)
+        if number is None:
             raise ValidationError({"phone": [_("Enter a valid phone number.")]})
         return queryset.filter(phone=number.as_e164)
 

@@ -20,6 +20,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from helpdesk import access
 from helpdesk.languages import current_language
 from helpdesk.models import Citizen, Municipality
+from helpdesk.phones import REGION
 from privacy import audit
 from privacy import erasure as privacy
 from privacy.models import AuditEvent
@@ -27,7 +28,7 @@ from privacy.models import AuditEvent
 
 class PhoneForm(forms.Form):
     phone = PhoneNumberField(
-        region="BE",
+        region=REGION,
         label=gettext_lazy("Phone number"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )

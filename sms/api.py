@@ -1,13 +1,12 @@
 """GET /api/v1/sms/messages/?phone=: the SMS log of one citizen, for office staff."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from phonenumber_field.phonenumber import to_python
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk import access
+from helpdesk import access, phones
 from helpdesk.api.permissions import IsOfficeMember
 from helpdesk.models import Citizen
 from privacy import audit
@@ -39,10 +38,10 @@ class SmsMessagesView(APIView):
     )
     def get(self, request):
         raw = request.query_params.get("phone", "")
-        number = to_python(raw, region="BE") if raw else None
         if not raw:
             raise ValidationError({"phone": ["This parameter is required."]})
-        if not number or not number.is_valid():
+        number = phones.parse(raw)
+        if number is None:
             raise ValidationError({"phone": ["Enter a valid phone number."]})
         citizens = access.scope(
             Citizen.objects.filter(phone=number.as_e164), request.user, access.OFFICE_ROLES

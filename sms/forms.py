@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from helpdesk.models import Citizen
+from helpdesk.phones import REGION
 from sms.understanding import MAX_LENGTH
 
 
 class SimulatorForm(forms.Form):
     municipality = forms.ModelChoiceField(queryset=None, label=_("Municipality"), empty_label=None)
     phone = PhoneNumberField(
-        region="BE",
+        region=REGION,
         label=_("Texting from"),
         help_text=_("Use a made-up mobile number such as 0470 00 00 01: the simulator sends no real SMS."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),

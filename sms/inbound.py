@@ -12,10 +12,9 @@ import re
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from phonenumber_field.phonenumber import PhoneNumber, to_python
 
+from helpdesk import phones
 from helpdesk.models import Citizen, Municipality
-from helpdesk.phones import can_receive_sms
 from sms import callbacks, conversation, outbox, understanding
 from sms.models import CallbackRequest, InboundMessage
 from sms.texts import render
@@ -28,11 +27,6 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 class Malformed(ValueError):
     """The request is not an SMS we can store (HTTP 400)."""
-
-
-def _phone(raw: str) -> PhoneNumber | None:
-    number = to_python(raw, region="BE")
-    return number if isinstance(number, PhoneNumber) and number.is_valid() else None
 
 
 def clean_body(body: str) -> str:
@@ -75,8 +69,8 @@ def receive(
 
 def _failed(message: InboundMessage, now: datetime.datetime) -> tuple[str, str]:
     message.citizen = None  # a citizen row made in the rolled-back work no longer exists
-    sender = _phone(message.from_number)
-    if message.municipality_id is None or sender is None or not can_receive_sms(sender):
+    sender = phones.parse(message.from_number)
+    if message.municipality_id is None or sender is None or not phones.can_receive_sms(sender):
         return Event.NOT_UNDERSTOOD, ""
     message.citizen = Citizen.objects.filter(municipality_id=message.municipality_id, phone=sender).first()
     callbacks.request(
@@ -90,17 +84,17 @@ def _failed(message: InboundMessage, now: datetime.datetime) -> tuple[str, str]:
 
 
 def _answer(message: InboundMessage, now: datetime.datetime, simulated: bool) -> tuple[str, str]:
-    to_number = _phone(message.to_number)
+    to_number = phones.parse(message.to_number)
     municipality = Municipality.objects.filter(sms_number=to_number).first() if to_number else None
     if municipality is None:
         logger.warning("Inbound SMS %s to unknown number %s", message.message_sid, message.to_number)
         return Event.UNKNOWN_NUMBER, " / ".join(render("unknown_number", code) for code in ("nl", "fr", "en"))
     message.municipality = municipality
-    sender = _phone(message.from_number)
+    sender = phones.parse(message.from_number)
     if sender is None:
         logger.warning("Inbound SMS %s from %r, not a phone number", message.message_sid, message.from_number)
         return Event.NOT_A_MOBILE, ""
-    if not can_receive_sms(sender):
+    if not phones.can_receive_sms(sender):
         # A landline (or a number we cannot text back): no reply is attempted; staff phone instead.
         callbacks.request(
             citizen=None,

@@ -18,7 +18,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from helpdesk.constraints import PostgresExclusionConstraint
 from helpdesk.models import Digipunt, Municipality, Topic
 from helpdesk.models.municipalities import Weekday, default_languages, validate_language_list
-from helpdesk.phones import validate_sms_capable
+from helpdesk.phones import REGION, validate_sms_capable
 
 
 class Application(models.Model):
@@ -40,7 +40,7 @@ class Application(models.Model):
     first_name = models.CharField(_("first name"), max_length=60)
     last_name = models.CharField(_("last name"), max_length=60)
     email = models.EmailField(_("e-mail address"))
-    phone = PhoneNumberField(_("mobile number"), region="BE", validators=[validate_sms_capable])
+    phone = PhoneNumberField(_("mobile number"), region=REGION, validators=[validate_sms_capable])
     languages = models.JSONField(
         _("languages you speak"), default=default_languages, validators=[validate_language_list]
     )
@@ -102,7 +102,7 @@ class Volunteer(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="volunteers", verbose_name=_("home municipality")
     )
-    phone = PhoneNumberField(_("mobile number"), region="BE", blank=True)
+    phone = PhoneNumberField(_("mobile number"), region=REGION, blank=True)
     languages = models.JSONField(
         _("languages"), default=default_languages, validators=[validate_language_list]
     )

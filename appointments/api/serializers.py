@@ -8,6 +8,7 @@ from appointments.models import Appointment, Channel
 from helpdesk import access
 from helpdesk.api.fields import TopicCodeField
 from helpdesk.languages import SPOKEN_LANGUAGES, Language
+from helpdesk.phones import REGION
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -43,7 +44,7 @@ class SlotSerializer(serializers.Serializer):
 
 
 class CitizenInputSerializer(serializers.Serializer):
-    phone = PhoneNumberField(region="BE")
+    phone = PhoneNumberField(region=REGION)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
 

@@ -4,7 +4,6 @@ from django.db import transaction
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from phonenumber_field.phonenumber import to_python
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -22,7 +21,7 @@ from appointments.api.serializers import (
 from appointments.booking import BookingError, SlotTaken, book
 from appointments.models import Appointment
 from appointments.slots import free_slots
-from helpdesk import access
+from helpdesk import access, phones
 from helpdesk.api.permissions import IsOfficeMember
 from helpdesk.api.schema import DetailError
 from helpdesk.languages import current_language
@@ -104,8 +103,8 @@ class AppointmentFilter(filters.FilterSet):
         fields = ["phone", "date", "status", "digipunt"]
 
     def filter_phone(self, queryset, name, value):
-        number = to_python(value, region="BE")
-        if not number or not number.is_valid():
+        number = phones.parse(value)
+        if number is None:
             raise ValidationError({"phone": ["Enter a valid phone number."]})
         return queryset.filter(citizen__phone=number.as_e164)
 

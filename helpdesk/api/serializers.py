@@ -8,6 +8,7 @@ from helpdesk.api.fields import LanguageListField, LocalTimeField
 from helpdesk.languages import Language
 from helpdesk.models import Citizen, Closure, Digipunt, Municipality, OpeningHours, Topic
 from helpdesk.models.municipalities import find_overlap
+from helpdesk.phones import REGION
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -142,7 +143,7 @@ class ClosureSerializer(serializers.ModelSerializer):
 
 class CitizenSerializer(serializers.ModelSerializer):
     municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.none(), required=False)
-    phone = PhoneNumberField(region="BE")
+    phone = PhoneNumberField(region=REGION)
     language = serializers.ChoiceField(choices=Language.choices, default=Language.NL)
     can_receive_sms = serializers.BooleanField(read_only=True)
 

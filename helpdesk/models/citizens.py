@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from helpdesk.languages import Language
-from helpdesk.phones import can_receive_sms
+from helpdesk.phones import REGION, can_receive_sms
 
 from .municipalities import Municipality
 
@@ -20,7 +20,7 @@ class Citizen(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="citizens", verbose_name=_("municipality")
     )
-    phone = PhoneNumberField(_("phone number"), region="BE")
+    phone = PhoneNumberField(_("phone number"), region=REGION)
     name = models.CharField(_("name"), max_length=100, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)
     sms_opt_out = models.BooleanField(_("no SMS"), default=False)

@@ -8,8 +8,9 @@ from django.utils import translation
 
 from appointments.models import Appointment, WaitlistEntry
 from helpdesk.models import Citizen, Topic
-from sms import conversation, labels, outbox, texts
+from sms import labels, outbox, texts
 from sms.backends import LocmemBackend
+from sms.dialogue.opt_out import opt_out
 from sms.models import CallbackRequest, Conversation, OutboundMessage
 from tests.factories import CitizenFactory, DigipuntFactory
 
@@ -75,7 +76,7 @@ def test_an_opt_out_during_a_batch_stops_the_rest(municipality_a, frozen_now):
     class Backend(LocmemBackend):
         def send(self, **kwargs):
             if not LocmemBackend.outbox:  # b texts STOP while the batch runs
-                conversation.opt_out(Citizen.objects.get(pk=b.pk), frozen_now, "nl")
+                opt_out(Citizen.objects.get(pk=b.pk), frozen_now, "nl")
             return super().send(**kwargs)
 
     outbox.dispatch(backend=Backend())

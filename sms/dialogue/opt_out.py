@@ -1,0 +1,33 @@
+"""STOP and START: opting out of every SMS, and back in."""
+
+from appointments.models import Appointment
+from helpdesk.models import Citizen
+from sms.dialogue.state import Event, Reply, State
+from sms.models import Conversation, OutboundMessage
+from sms.texts import render
+
+
+def opt_out(citizen, now, language) -> Reply:
+    Citizen.objects.filter(pk=citizen.pk).update(sms_opt_out=True)
+    citizen.sms_opt_out = True
+    # Nothing more goes out: queued reminders and offers are cancelled with the opt-out.
+    OutboundMessage.objects.filter(
+        citizen=citizen, status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING]
+    ).update(status=OutboundMessage.Status.CANCELLED, last_error="opted out")
+    Conversation.objects.filter(citizen=citizen).update(state=State.IDLE, data={}, expires_at=None)
+    return Reply(render("opted_out", language), Event.OPTED_OUT)
+
+
+def opt_in(citizen, now) -> Reply:
+    Citizen.objects.filter(pk=citizen.pk).update(sms_opt_out=False)
+    citizen.sms_opt_out = False
+    # Reminders cancelled by the opt-out come back for appointments still ahead.
+    OutboundMessage.objects.filter(
+        citizen=citizen,
+        kind=OutboundMessage.Kind.REMINDER,
+        status=OutboundMessage.Status.CANCELLED,
+        last_error="opted out",
+        due_at__gt=now,
+        appointment__status=Appointment.Status.BOOKED,
+    ).update(status=OutboundMessage.Status.QUEUED, last_error="")
+    return Reply(render("opted_in", citizen.language), Event.OPTED_IN)
