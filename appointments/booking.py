@@ -1,30 +1,33 @@
 """Booking: the one function every channel (SMS, phone, counter, API) calls.
 
-Lock, check, write, in one transaction (pretix's way): the digipunt row is locked first, then
-the candidate volunteers in id order, so concurrent bookings queue instead of racing, and the
-lock order is the same everywhere (no deadlocks). Under the lock the slot is computed afresh from
-the appointments that consume it. On PostgreSQL an exclusion constraint still refuses overlapping
+Lock, check, write, in one transaction (pretix's way). `booking_locks` names the rows a booking
+at a digipunt needs (the citizen, the digipunt, the volunteers who could take it) and
+helpdesk.locks takes them in the one fixed order, so concurrent bookings queue instead of racing
+and no two channels can deadlock. Under the lock the slot is computed afresh from the
+appointments that consume it. On PostgreSQL an exclusion constraint still refuses overlapping
 appointments of one volunteer or citizen if anything above were wrong; SQLite serialises write
-transactions (BEGIN IMMEDIATE). A lost race is a SlotTaken (HTTP 409), never a 500.
+transactions (BEGIN IMMEDIATE). A lost race is a SlotTaken (HTTP 409), never a 500; a lock not
+granted in time is a LockTimeout ("busy, try again"), answered the same way by every channel.
 """
 
+import dataclasses
 import datetime
 from collections import Counter
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments import signals
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, new_booking_code
-from appointments.slots import Slot, booking_window, free_slots, grid_starts
+from appointments.slots import Slot, booking_window, eligible_volunteers, free_slots, grid_starts
+from helpdesk import locks
 from helpdesk.localtime import local_zone
 from helpdesk.models import Citizen, Digipunt, Topic
 from helpdesk.opening import closed_reason, closures_between
 from volunteers.models import Volunteer
 from volunteers.notify import ASSIGNED, notify_volunteer
 
-LOCK_TIMEOUT = "5s"
 ALTERNATIVES = 3
 
 
@@ -119,25 +122,12 @@ def next_slots(*, digipunt, topic, language, after, now, citizen=None, limit=ALT
     return []
 
 
-def set_lock_timeout() -> None:
-    """Inside a transaction on PostgreSQL: wait at most LOCK_TIMEOUT for a row lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-
-
-def lock_digipunt(digipunt: Digipunt) -> None:
-    """The first lock of every booking at this digipunt (on SQLite the IMMEDIATE write
-    transaction is the lock and select_for_update is a no-op)."""
-    if LOCKING:
-        set_lock_timeout()
-        list(Digipunt.objects.select_for_update().filter(pk=digipunt.pk).values_list("pk"))
-
-
-def lock_rows(model, ids) -> None:
-    """Lock rows in id order, always the same order, so two bookings never wait on each other."""
-    if LOCKING and ids:
-        list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+def booking_locks(citizen: Citizen, digipunt: Digipunt, topic: Topic, language: str) -> list:
+    """What a booking at this digipunt locks: the citizen, the digipunt and every volunteer who
+    could take this topic in this language there. Locking them all up front (rather than the
+    candidates of one slot, then whoever turned up free) keeps the order fixed."""
+    eligible, _limits = eligible_volunteers([digipunt], topic, language)
+    return [citizen, digipunt, *Volunteer.objects.filter(pk__in=eligible).only("pk")]
 
 
 def _pick_volunteer(slot: Slot, citizen: Citizen) -> int:
@@ -207,17 +197,22 @@ def book(
     check_start(digipunt, topic, start, now)
     try:
         with transaction.atomic():
-            candidates = _slot_at(digipunt, topic, language, start, now, None)
-            lock_digipunt(digipunt)
-            locked = sorted(candidates.volunteer_ids) if candidates else []
-            lock_rows(Volunteer, locked)
-            lock_rows(Citizen, [citizen.pk])
+            targets = booking_locks(citizen, digipunt, topic, language)
+            if LOCKING:
+                # Named in the order bookings used to lock in; lock() sorts them by rank (the
+                # citizen first). Tests switch locks.ORDERED off to show the deadlock that caused.
+                locks.lock(*targets[1:], targets[0])
             # Under the lock, the truth: computed afresh from the committed appointments.
             slot = _slot_at(digipunt, topic, language, start, now, citizen)
-            if slot is None:
+            locked = {volunteer.pk for volunteer in targets[2:]}
+            if slot is not None:
+                # Only a volunteer locked above may be chosen (one added to the digipunt a moment
+                # ago waits for the next booking).
+                slot = dataclasses.replace(
+                    slot, volunteer_ids=tuple(v for v in slot.volunteer_ids if v in locked)
+                )
+            if slot is None or not slot.volunteer_ids:
                 raise SlotTaken(_taken_message(citizen, start, topic))
-            # A volunteer freed in the meantime is locked too before being chosen.
-            lock_rows(Volunteer, sorted(set(slot.volunteer_ids) - set(locked)))
             if after_check is not None:
                 after_check()
             appointment = Appointment.objects.create(
@@ -249,10 +244,8 @@ def book(
                 notify_volunteer(
                     appointment.volunteer, ASSIGNED, start=appointment.start, digipunt=digipunt, topic=topic
                 )
-    except (IntegrityError, OperationalError) as error:
-        # The database constraint or the lock timeout had the last word: someone was faster.
-        if isinstance(error, OperationalError) and "lock" not in str(error).lower():
-            raise
+    except IntegrityError as error:
+        # The database constraint had the last word: someone was faster.
         raise SlotTaken(
             _("This time was just taken."),
             next_slots(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from appointments import lifecycle
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, WalkIn
+from helpdesk import locks
 from helpdesk.citizen_data import Holder
 from helpdesk.models import Municipality
 
@@ -75,7 +76,9 @@ def pending(citizen, now=None) -> list[str]:
 
 def release(citizen, *, by=None, now) -> dict:
     cancelled = 0
-    for appointment in upcoming_appointments(citizen, now):
+    upcoming = list(upcoming_appointments(citizen, now).order_by("pk"))
+    locks.lock(*upcoming)  # all at once: cancelling one after another keeps the lock order
+    for appointment in upcoming:
         # One by one through the lifecycle: it takes the booking locks and frees the volunteer
         # and the desk exactly as any cancellation does.
         lifecycle.cancel(appointment, by=by, reason=_("Citizen data erased"), channel="", now=now)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from appointments import booking, signals, waitlist
 from appointments.models import Appointment, AppointmentEvent
+from helpdesk import locks
 from volunteers.notify import ASSIGNED, CANCELLED, MOVED, notify_volunteer
 
 Status = Appointment.Status
@@ -64,13 +65,9 @@ def change_status(
 ) -> Appointment:
     now = now or timezone.now()
     with transaction.atomic():
-        booking.set_lock_timeout()
-        # Lock the appointment row only (not the joined volunteer and user rows): the booking
-        # function locks digipunt then volunteers, and the two must never wait on each other.
-        current = (
-            Appointment.objects.select_for_update(of=("self",))
-            .select_related("volunteer__user", "digipunt", "topic")
-            .get(pk=appointment.pk)
+        locks.lock(appointment)
+        current = Appointment.objects.select_related("volunteer__user", "digipunt", "topic").get(
+            pk=appointment.pk
         )
         if to not in ALLOWED.get(current.status, set()):
             raise InvalidTransition(current, to)
@@ -119,8 +116,13 @@ def reschedule(
     neither. The volunteer hears "moved" when they keep it, else cancelled + assigned."""
     now = now or timezone.now()
     with transaction.atomic():
-        # Same lock order as a booking: the target digipunt first, then the appointment.
-        booking.lock_digipunt(digipunt or appointment.digipunt)
+        # Everything the new booking will lock, and the appointment, in one call: the appointment
+        # sorts after the booking's rows, so taking it first would break the lock order.
+        target = digipunt or appointment.digipunt
+        locks.lock(
+            *booking.booking_locks(appointment.citizen, target, appointment.topic, appointment.language),
+            appointment,
+        )
         old = change_status(
             appointment,
             Status.CANCELLED,

@@ -31,6 +31,7 @@ class TsTzRange(Func):
 
 
 class Appointment(models.Model):
+    lock_rank = 50  # helpdesk.locks: the order rows are locked in
     municipality_path = "digipunt__municipality"
 
     class Status(models.TextChoices):
@@ -193,6 +194,8 @@ class WaitlistEntry(models.Model):
 
 class WalkIn(models.Model):
     """A ticket in the counter queue: someone who came without an appointment."""
+
+    lock_rank = 60  # helpdesk.locks: the order rows are locked in
 
     municipality_path = "digipunt__municipality"
 

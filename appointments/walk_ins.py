@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from appointments.models import WalkIn
+from helpdesk import locks
 
 # Until today's queue has served a few people, a visit is assumed to take this long.
 DEFAULT_VISIT_MINUTES = 20
@@ -48,7 +49,8 @@ ALLOWED = {
 def _move(ticket, to, *, by=None, now=None) -> WalkIn:
     now = now or timezone.now()
     with transaction.atomic():
-        current = WalkIn.objects.select_for_update().get(pk=ticket.pk)
+        locks.lock(ticket)
+        current = WalkIn.objects.get(pk=ticket.pk)
         if to not in ALLOWED.get(current.status, set()):
             return current
         current.status = to

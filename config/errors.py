@@ -7,6 +7,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from helpdesk.locks import LockTimeout
+
 logger = logging.getLogger(__name__)
 
 
@@ -16,9 +18,14 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
 
 
-def unavailable(request) -> HttpResponse:
-    """503 with Retry-After, built without the database (no template, no context processors)."""
-    text = _("The service is briefly unavailable. Please try again in a moment.")
+def unavailable(request, busy: bool = False) -> HttpResponse:
+    """503 with Retry-After, built without the database (no template, no context processors).
+    `busy`: the database is there, but what the request needed was locked by others too long
+    (helpdesk.locks.LockTimeout)."""
+    if busy:
+        text = _("This is being changed by someone else right now. Please try again in a moment.")
+    else:
+        text = _("The service is briefly unavailable. Please try again in a moment.")
     if _wants_json(request):
         response = JsonResponse({"detail": text}, status=503)
     else:
@@ -39,6 +46,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, LockTimeout):
+            logger.warning("Busy (lock timeout), answered 503 for %s", request.path)
+            return unavailable(request, busy=True)
         if isinstance(exception, DATABASE_UNAVAILABLE):
             logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
             return unavailable(request)

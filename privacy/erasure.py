@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from helpdesk import citizen_data
+from helpdesk import citizen_data, locks
 from helpdesk.models import Citizen, Municipality
 from privacy import audit
 
@@ -82,7 +82,10 @@ def erase(citizen: Citizen, *, by=None, reason: str = "request", now=None, still
     with transaction.atomic():
         # Read again under the lock: a second click, a parallel purge or a new text from the
         # citizen may have come first. `still` is the purge's own condition, checked again here.
-        citizen = Citizen.objects.select_for_update().filter(still or Q(), pk=citizen.pk).first()
+        if not Citizen.objects.filter(pk=citizen.pk).exists():
+            return {}
+        locks.lock(citizen)
+        citizen = Citizen.objects.filter(still or Q(), pk=citizen.pk).first()
         if citizen is None:
             return {}
         counts = {"citizens": 1}

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from helpdesk import phones
+from helpdesk import locks, phones
 from helpdesk.models import Citizen, Municipality
 from sms import callbacks, conversation, outbox, understanding
 from sms.models import CallbackRequest, InboundMessage
@@ -57,6 +57,11 @@ def receive(
         try:
             with transaction.atomic():
                 event, reply = _answer(message, now, simulated)
+        except locks.LockTimeout:
+            # Someone else holds this citizen's or this digipunt's rows: nothing of the answer
+            # was kept, so asking again is safe. Every channel answers a lock timeout this way.
+            logger.warning("Inbound SMS %s: busy (lock timeout), asked to send again", sid)
+            event, reply = _busy(message)
         except Exception:
             # A bug must not lose the message or leave the citizen without an answer: the message
             # stays stored, staff are asked to call, and the citizen is told so.
@@ -65,6 +70,17 @@ def receive(
         message.event, message.reply = event, reply
         message.save(update_fields=["municipality", "citizen", "event", "reply"])
     return reply
+
+
+def _busy(message: InboundMessage) -> tuple[str, str]:
+    message.citizen = None  # the rolled-back work may have made the citizen row
+    sender = phones.parse(message.from_number)
+    if message.municipality_id is None or sender is None or not phones.can_receive_sms(sender):
+        return Event.NONE, ""
+    citizen = Citizen.objects.filter(municipality_id=message.municipality_id, phone=sender).first()
+    message.citizen = citizen
+    language = citizen.language if citizen is not None else message.municipality.default_language
+    return Event.NONE, render("busy", language)
 
 
 def _failed(message: InboundMessage, now: datetime.datetime) -> tuple[str, str]:
@@ -118,6 +134,8 @@ def _answer(message: InboundMessage, now: datetime.datetime, simulated: bool) ->
     )
     if citizen.simulated and not simulated:
         citizen.simulated = False  # a real phone texted from this number: it is a real citizen
+    # The citizen first: the lowest lock rank, before the conversation and any booking rows.
+    locks.lock(citizen)
     Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now, simulated=citizen.simulated)
     message.citizen = citizen
     reply = conversation.handle(citizen, message.body, now=now)

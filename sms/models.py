@@ -142,6 +142,8 @@ class InboundMessage(models.Model):
 class Conversation(models.Model):
     """Where one citizen is in the SMS dialogue with their municipality; expires after a while."""
 
+    lock_rank = 20  # helpdesk.locks: the order rows are locked in
+
     municipality_path = "citizen__municipality"
 
     class State(models.TextChoices):

@@ -192,6 +192,11 @@ def callback_later(start: datetime.datetime, opens: str, closes: str) -> str:
 
 
 @text
+def busy() -> str:
+    return _("It is very busy right now. Please send your message again in a minute.")
+
+
+@text
 def callback_soon() -> str:
     return _("We will call you back as soon as we can.")
 

@@ -24,6 +24,8 @@ from helpdesk.phones import REGION, validate_sms_capable
 class Application(models.Model):
     """Someone's request to volunteer for a municipality; staff approve or decline it."""
 
+    lock_rank = 70  # helpdesk.locks: the order rows are locked in
+
     municipality_path = "municipality"
 
     class Status(models.TextChoices):
@@ -89,6 +91,8 @@ class Application(models.Model):
 
 class Volunteer(models.Model):
     """A volunteer's profile. Home municipality plus the digipunten served, possibly across a region."""
+
+    lock_rank = 40  # helpdesk.locks: the order rows are locked in
 
     municipality_path = "municipality"
     municipality_paths = ("digipunten__municipality",)

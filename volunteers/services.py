@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from helpdesk import locks
 from helpdesk.models import Membership, Role
 from volunteers.models import Application, Volunteer
 from volunteers.notify import send_logged
@@ -43,7 +44,8 @@ def approve_application(application: Application, *, by, digipunten=None) -> Vol
     The e-mail carries the username and a one-time link to choose a password: no password is ever
     sent or stored in clear.
     """
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    locks.lock(application)
+    application = Application.objects.get(pk=application.pk)
     if application.status != Application.Status.PENDING:
         raise ValidationError(_("This application was already decided."), code="decided")
     User = get_user_model()
@@ -116,7 +118,8 @@ def decline_application(application: Application, *, by, reason: str) -> Applica
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"decline_reason": _("Give a reason; the applicant will read it.")})
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    locks.lock(application)
+    application = Application.objects.get(pk=application.pk)
     if application.status != Application.Status.PENDING:
         raise ValidationError(_("This application was already decided."), code="decided")
     application.status = Application.Status.DECLINED

@@ -15,6 +15,8 @@ class Citizen(models.Model):
     """One citizen as known to one municipality: the same phone in two municipalities is two rows,
     so each municipality sees and purges only its own data."""
 
+    lock_rank = 10  # helpdesk.locks: the order rows are locked in
+
     municipality_path = "municipality"
 
     municipality = models.ForeignKey(

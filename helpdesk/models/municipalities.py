@@ -86,6 +86,7 @@ class Municipality(models.Model):
 
 
 class Digipunt(models.Model):
+    lock_rank = 30  # helpdesk.locks: the order rows are locked in
     municipality_path = "municipality"
 
     municipality = models.ForeignKey(

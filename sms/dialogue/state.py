@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from helpdesk import locks
 from helpdesk.models import Citizen
 from sms.models import Conversation, InboundMessage
 from sms.texts import render
@@ -27,8 +28,12 @@ class Reply:
 
 def load(citizen: Citizen, now: datetime.datetime) -> Conversation:
     """The citizen's conversation, locked for this transaction; expired menus are closed."""
-    Conversation.objects.get_or_create(citizen=citizen, defaults={"language": citizen.language})
-    conversation = Conversation.objects.select_for_update().get(citizen=citizen)
+    conversation, _created = Conversation.objects.get_or_create(
+        citizen=citizen, defaults={"language": citizen.language}
+    )
+    # The citizen, then its conversation: the lowest ranks, before any booking rows.
+    locks.lock(citizen, conversation)
+    conversation.refresh_from_db()
     if conversation.expires_at and conversation.expires_at <= now:
         conversation.state, conversation.data, conversation.misunderstood = State.IDLE, {}, 0
         conversation.expires_at = None

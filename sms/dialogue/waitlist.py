@@ -5,6 +5,7 @@ import datetime
 
 from appointments import booking, waitlist
 from appointments.models import Channel, WaitlistEntry
+from helpdesk import locks
 from helpdesk.models import Digipunt, Topic
 from sms import outbox, reminders
 from sms.dialogue.state import Event, Reply, State, _set, not_understood, yes_or_no
@@ -41,10 +42,18 @@ def text_waitlist_offer(entry: WaitlistEntry, *, now: datetime.datetime) -> Outb
     Not while the citizen is in the middle of another exchange (their "1" would answer the wrong
     question): then the offer stays on the counter's list for staff to phone."""
     citizen = entry.citizen
-    busy = Conversation.objects.filter(citizen=citizen, expires_at__gt=now).exclude(state=State.IDLE)
-    if busy.exists():
-        return None
     language = entry.language if entry.language in ("nl", "fr", "en") else citizen.language
+    conversation, _created = Conversation.objects.get_or_create(
+        citizen=citizen, defaults={"language": language}
+    )
+    # This runs inside someone else's change (a cancellation), which holds rows that sort after
+    # the conversation: waiting for it could close a deadlock with the citizen's own SMS being
+    # answered right now, so never wait. Taken: the staff phone instead.
+    if not locks.try_lock(conversation):
+        return None
+    conversation.refresh_from_db()
+    if conversation.state != State.IDLE and conversation.expires_at and conversation.expires_at > now:
+        return None
     message = outbox.queue(
         municipality_id=entry.municipality_id,
         to=citizen.phone,
@@ -60,9 +69,6 @@ def text_waitlist_offer(entry: WaitlistEntry, *, now: datetime.datetime) -> Outb
         key=f"offer:{entry.pk}:{entry.offered_start.isoformat()}",
     )
     if message is not None:
-        conversation, _created = Conversation.objects.get_or_create(
-            citizen=citizen, defaults={"language": language}
-        )
         conversation.language = language
         _set(
             conversation,

@@ -1,0 +1,173 @@
+"""Row locks, taken one way everywhere: `lock(*objects)` inside a transaction.
+
+Two transactions that lock the same rows in different orders can wait on each other forever (a
+deadlock: PostgreSQL ends one of them after a second, as an error). So every lock is taken here,
+in one fixed order: by the model's `lock_rank` (a class attribute; lower first), then by primary
+key. The ranks are listed in docs/architecture.md:
+
+    Citizen 10 < Conversation 20 < Digipunt 30 < Volunteer 40 < Appointment 50 < WalkIn 60
+
+A transaction may call `lock` more than once (the SMS path locks the citizen, then its
+conversation, then the booking locks the digipunt), but each call may only add rows that sort
+after every row it already holds; anything else raises LockOrderError, a bug the tests catch.
+Rows already held may be named again in any order. A lock that cannot follow the order is
+taken with `try_lock`, which never waits and therefore can never be part of a deadlock.
+
+The wait is bounded: LOCK_TIMEOUT, set once per transaction. Running out of it raises
+LockTimeout, which every channel answers the same way: "busy, try again" (HTTP 503 with
+Retry-After through config.errors, a short SMS asking to resend).
+
+On SQLite, `select_for_update` is a no-op: write transactions are serialised (BEGIN IMMEDIATE),
+which is the lock. The order is still checked there, so an ordering bug fails on either database.
+"""
+
+from django.db import OperationalError, connection, transaction
+
+LOCK_TIMEOUT_MS = 5000
+
+# PostgreSQL: lock_not_available (lock_timeout ran out), deadlock_detected.
+_BUSY_SQLSTATES = {"55P03", "40P01"}
+
+# Test seam: with ORDERED off, rows are locked in the order the caller names them and the order
+# is not checked, which is how the channels locked before this helper existed. The cross-channel
+# race test uses it to show the deadlock is real. Production never changes it.
+ORDERED = True
+# Test seam: called with the models just locked, after each lock() call that took new rows.
+after_lock = None
+
+
+class LockTimeout(OperationalError):
+    """A row stayed locked by someone else for too long: busy, try again."""
+
+
+class LockOrderError(RuntimeError):
+    """Rows locked out of the fixed order: a deadlock waiting to happen."""
+
+
+class _Held:
+    """What the current transaction holds.
+
+    A transaction is known by its outermost atomic block (and that block's savepoint, inside the
+    test suite's own transaction) and by a no-op on_commit hook that Django drops when the
+    transaction commits or rolls back, or when the savepoint it was taken in is rolled back
+    (which releases those locks too)."""
+
+    def __init__(self, owner, sid):
+        self.owner, self.sid = owner, sid
+        self.keys: set[tuple] = set()
+        self.highest: tuple | None = None
+        self.timeout_set = False
+        # A function of its own (a bound method would be a new object at every lookup).
+        self.marker = lambda: None
+        transaction.on_commit(self.marker)
+
+    def current(self, owner, sid) -> bool:
+        return (
+            self.owner is owner
+            and self.sid == sid
+            and any(hook is self.marker for _sids, hook, _robust in connection.run_on_commit)
+        )
+
+
+def _state() -> _Held:
+    # The test suite wraps each test in atomic blocks of its own (marked _from_testcase); the
+    # transaction that counts is the application's outermost block inside those.
+    blocks = connection.atomic_blocks
+    index = next((i for i, block in enumerate(blocks) if not block._from_testcase), None)
+    if index is None:
+        raise RuntimeError("lock() needs a transaction: call it inside transaction.atomic().")
+    owner = blocks[index]
+    sid = connection.savepoint_ids[index - 1] if index > 0 else None
+    held = getattr(connection, "_helpdesk_locks", None)
+    if held is None or not held.current(owner, sid):
+        held = _Held(owner, sid)
+        connection._helpdesk_locks = held
+    return held
+
+
+def _key(obj) -> tuple:
+    model = type(obj)
+    rank = getattr(model, "lock_rank", None)
+    if rank is None:
+        raise TypeError(f"{model.__name__} has no lock_rank: add it (docs/architecture.md lists them).")
+    if obj.pk is None:
+        raise ValueError(f"Cannot lock an unsaved {model.__name__}.")
+    return (rank, model._meta.label, obj.pk)
+
+
+def _busy(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) in _BUSY_SQLSTATES
+
+
+def _set_timeout(held: _Held) -> None:
+    if held.timeout_set or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # SET LOCAL: ends with the transaction; the pooled connection keeps no setting.
+        cursor.execute(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
+    held.timeout_set = True
+
+
+def lock(*objects) -> None:
+    """Lock the rows of these model instances for the rest of the transaction, in the fixed order.
+
+    Raises LockTimeout when a row stays locked longer than LOCK_TIMEOUT_MS, LockOrderError when a
+    row would be locked after one that sorts later, RuntimeError outside a transaction.
+    """
+    held = _state()
+    keyed = {_key(obj): obj for obj in objects if obj is not None}
+    new = [key for key in keyed if key not in held.keys]
+    if not new:
+        return
+    if ORDERED:
+        new.sort()
+        if held.highest is not None and new[0] < held.highest:
+            raise LockOrderError(
+                f"{new[0][1]} {new[0][2]} locked after {held.highest[1]} {held.highest[2]}: "
+                "lock everything a transaction needs in one call, or lock in rank order."
+            )
+    _set_timeout(held)
+    try:
+        # One query per model, rows in primary-key order (PostgreSQL locks them in scan order).
+        for model, ids in _runs(new, keyed):
+            list(
+                model._default_manager.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk")
+            )
+    except OperationalError as error:
+        if _busy(error):
+            raise LockTimeout(str(error)) from error
+        raise
+    held.keys.update(new)
+    held.highest = max(new) if held.highest is None else max(held.highest, max(new))
+    if after_lock is not None:
+        after_lock([type(keyed[key]) for key in new])
+
+
+def _runs(keys: list[tuple], keyed: dict) -> list[tuple[type, list]]:
+    """Consecutive keys of one model, as (model, [pk, ...]), keeping the order of `keys`."""
+    runs: list[tuple[type, list]] = []
+    for key in keys:
+        model = type(keyed[key])
+        if runs and runs[-1][0] is model:
+            runs[-1][1].append(key[2])
+        else:
+            runs.append((model, [key[2]]))
+    return runs
+
+
+def try_lock(obj) -> bool:
+    """Lock one row only if nobody holds it (SKIP LOCKED): never waits, so it may be taken out of
+    order. False: someone else is working on it right now."""
+    held = _state()
+    key = _key(obj)
+    if key in held.keys:
+        return True
+    model = type(obj)
+    got = bool(
+        list(model._default_manager.select_for_update(skip_locked=True).filter(pk=obj.pk).values_list("pk"))
+    )
+    if got:
+        # Held from now on: later waits must still sort after it, or a cycle could close here.
+        held.keys.add(key)
+        held.highest = key if held.highest is None else max(held.highest, key)
+    return got

@@ -1,0 +1,149 @@
+"""The one lock helper: inside a transaction only, one fixed order, one timeout, one error."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+from helpdesk import locks
+from helpdesk.models import Municipality
+from tests.factories import CitizenFactory, DigipuntFactory, MunicipalityFactory
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks between connections need PostgreSQL"
+)
+
+
+@pytest.fixture
+def rows(db):
+    municipality = MunicipalityFactory()
+    return CitizenFactory(municipality=municipality), DigipuntFactory(municipality=municipality)
+
+
+def test_it_refuses_to_lock_outside_a_transaction(rows):
+    citizen, _digipunt = rows
+    with pytest.raises(RuntimeError, match="transaction"):
+        locks.lock(citizen)
+
+
+def test_it_refuses_a_model_without_a_rank(rows):
+    municipality = Municipality.objects.first()
+    with transaction.atomic(), pytest.raises(TypeError, match="lock_rank"):
+        locks.lock(municipality)
+
+
+def test_one_call_takes_the_rows_in_rank_order_whatever_the_argument_order(rows):
+    citizen, digipunt = rows
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        locks.lock(digipunt, citizen)
+    tables = [q["sql"] for q in queries.captured_queries if "helpdesk_" in q["sql"]]
+    assert "helpdesk_citizen" in tables[0]
+    assert "helpdesk_digipunt" in tables[1]
+
+
+def test_a_later_call_may_only_add_rows_that_sort_after_what_is_held(rows):
+    citizen, digipunt = rows
+    with transaction.atomic():
+        locks.lock(citizen)
+        locks.lock(digipunt)  # 10 then 30: in order
+        locks.lock(citizen, digipunt)  # held already: named again in any order
+    with transaction.atomic():
+        locks.lock(digipunt)
+        with pytest.raises(locks.LockOrderError, match="Citizen"):
+            locks.lock(citizen)
+
+
+def test_a_new_transaction_starts_with_nothing_held(rows):
+    citizen, digipunt = rows
+    with transaction.atomic():
+        locks.lock(digipunt)
+    with transaction.atomic():
+        locks.lock(citizen)  # not "after the digipunt": that transaction is over
+
+
+def test_the_same_decorated_function_twice_is_two_transactions(rows):
+    citizen, digipunt = rows
+
+    @transaction.atomic
+    def work(obj):
+        locks.lock(obj)
+
+    work(digipunt)
+    work(citizen)
+
+
+def test_a_rolled_back_savepoint_releases_what_it_locked(rows):
+    citizen, digipunt = rows
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                locks.lock(digipunt)
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        locks.lock(citizen)
+
+
+def test_the_lock_timeout_is_set_once_per_transaction(rows):
+    citizen, digipunt = rows
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        locks.lock(citizen)
+        locks.lock(digipunt)
+    settings_sql = [q["sql"] for q in queries.captured_queries if "lock_timeout" in q["sql"]]
+    assert len(settings_sql) == (1 if connection.vendor == "postgresql" else 0)
+
+
+def hold_in_another_connection(obj, release: threading.Event, held: threading.Event):
+    def run():
+        try:
+            with transaction.atomic():
+                list(type(obj).objects.select_for_update().filter(pk=obj.pk).values_list("pk"))
+                held.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_row_held_too_long_raises_lock_timeout(monkeypatch):
+    citizen = CitizenFactory()
+    monkeypatch.setattr(locks, "LOCK_TIMEOUT_MS", 200)
+    release, held = threading.Event(), threading.Event()
+    thread = hold_in_another_connection(citizen, release, held)
+    try:
+        assert held.wait(10)
+        with pytest.raises(locks.LockTimeout), transaction.atomic():
+            locks.lock(citizen)
+    finally:
+        release.set()
+        thread.join(10)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_try_lock_never_waits_and_what_it_got_counts_for_the_order():
+    citizen, other = CitizenFactory(), CitizenFactory()
+    release, held = threading.Event(), threading.Event()
+    thread = hold_in_another_connection(citizen, release, held)
+    try:
+        assert held.wait(10)
+        with transaction.atomic():
+            assert locks.try_lock(citizen) is False
+            assert locks.try_lock(other) is True
+    finally:
+        release.set()
+        thread.join(10)
+
+
+def test_try_lock_counts_as_held(rows):
+    citizen, digipunt = rows
+    with transaction.atomic():
+        assert locks.try_lock(digipunt)
+        with pytest.raises(locks.LockOrderError):
+            locks.lock(citizen)
