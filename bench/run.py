@@ -28,7 +28,6 @@ import datetime
 import json
 import os
 import platform
-import random
 import shutil
 import subprocess
 import sys
@@ -60,10 +59,8 @@ import django  # noqa: E402
 django.setup()
 
 from benchlib import calibrate, measure  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # seeding speed only
 N_VOLUNTEERS, N_APPOINTMENTS, HORIZON_DAYS = 20, 2000, 28
 SKIPPED: list[str] = []
 FIGURES: list[dict] = []
@@ -76,94 +73,14 @@ def emit(*figures):
         print(line(f), flush=True)
 
 
-def seed():
-    """Deterministic data shaped like the peer's seed (random seed 42)."""
-    from appointments.models import Appointment
-    from helpdesk.models import Citizen, Municipality, OpeningHours, Topic
-    from tests.factories import DigipuntFactory, UserFactory, VolunteerFactory
-    from volunteers.models import Availability
-
-    rnd = random.Random(42)
-    municipality = Municipality.objects.create(name="Benchdorp", sms_number="+32460999000")
-    places = [
-        DigipuntFactory(
-            municipality=municipality,
-            name=f"Digipunt {i}",
-            desks=10,
-            weekday_hours=False,
-            booking_horizon_days=HORIZON_DAYS,
-            lead_time_minutes=0,
-        )
-        for i in range(2)
-    ]
-    OpeningHours.objects.bulk_create(
-        OpeningHours(digipunt=p, weekday=d, opens=datetime.time(9), closes=datetime.time(17))
-        for p in places
-        for d in range(5)
-    )
-    topic = Topic.objects.get(code="device_basics")  # 30 minutes, like the peer's main service
-    volunteers = []
-    for i in range(N_VOLUNTEERS):
-        place = places[i % 2]
-        volunteer = VolunteerFactory(
-            user=UserFactory(username=f"bench{i:02d}"), municipality=municipality, digipunten=[place]
-        )
-        volunteer.is_generalist = True
-        volunteer.save()
-        volunteers.append((volunteer, place))
-    Availability.objects.bulk_create(
-        Availability(
-            volunteer=v,
-            digipunt=p,
-            weekday=d,
-            starts=datetime.time(9),
-            ends=datetime.time(17),
-            valid_from=datetime.date(2020, 1, 1),
-        )
-        for v, p in volunteers
-        for d in range(5)
-    )
-    citizens = Citizen.objects.bulk_create(
-        Citizen(municipality=municipality, phone=f"+32471{i:06d}") for i in range(500)
-    )
-    today = timezone.localdate()
-    workdays = [today + datetime.timedelta(days=d) for d in range(1, HORIZON_DAYS + 1)]
-    workdays = [d for d in workdays if d.weekday() < 5]
-    zone = timezone.get_current_timezone()
-    busy, rows = set(), []
-    while len(rows) < N_APPOINTMENTS:
-        volunteer, place = rnd.choice(volunteers)
-        day, half_hour = rnd.choice(workdays), rnd.randrange(16)
-        if (volunteer.pk, day, half_hour) in busy:
-            continue
-        busy.add((volunteer.pk, day, half_hour))
-        start = datetime.datetime.combine(day, datetime.time(9), tzinfo=zone) + datetime.timedelta(
-            minutes=30 * half_hour
-        )
-        rows.append(
-            Appointment(
-                digipunt=place,
-                topic=topic,
-                citizen=rnd.choice(citizens),
-                volunteer=volunteer,
-                language="nl",
-                channel="sms",
-                start=start,
-                end=start + datetime.timedelta(minutes=30),
-                code=f"B{len(rows):05d}",
-            )
-        )
-    Appointment.objects.bulk_create(rows)
-    return municipality, places, topic
-
-
 def ours():
     """Slot search and the booking function on the seeded SQLite database."""
+    import data
+
     from appointments.booking import book
     from appointments.slots import free_slots
-    from helpdesk.models import Citizen
 
-    municipality, places, topic = seed()
+    municipality, places, topic = data.seed_slots(N_VOLUNTEERS, N_APPOINTMENTS, HORIZON_DAYS)
     now = timezone.now()
     today = timezone.localdate()
     last = today + datetime.timedelta(days=HORIZON_DAYS)
@@ -189,11 +106,7 @@ def ours():
     # Booking: one new citizen per free slot, spread over the horizon.
     n = 12 if QUICK else 100
     picks = iter(found[:: max(1, len(found) // (n + 3))])
-    citizens = iter(
-        Citizen.objects.bulk_create(
-            Citizen(municipality=municipality, phone=f"+32472{i:06d}") for i in range(n + 3)
-        )
-    )
+    citizens = iter(data.citizens(municipality, "472", n + 3))
 
     def book_one():
         slot = next(picks)

@@ -280,34 +280,7 @@ class Gunicorn:
         self.handle.close()
 
 
-# Data.
-
-
-def seed():
-    from django.conf import settings
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # seeding speed only
-    from rest_framework.authtoken.models import Token
-
-    from helpdesk.models import Municipality, Role, Topic
-    from tests.factories import DigipuntFactory, bookable_volunteer, member
-
-    municipality = Municipality.objects.create(name="Benchdorp", sms_number=SMS_TO, default_language="nl")
-    places = [
-        DigipuntFactory(
-            municipality=municipality,
-            name=f"Digipunt {i}",
-            desks=1,
-            booking_horizon_days=56,
-            lead_time_minutes=0,
-        )
-        for i in range(4)
-    ]
-    for i, place in enumerate(places):
-        bookable_volunteer(municipality, [place], generalist=True, username=f"vol{i}")
-    staff = member(Role.STAFF, municipality, "benchstaff")
-    token = Token.objects.create(user=staff).key
-    return municipality, places, Topic.objects.get(code="device_basics"), token
+# Data (seeded by bench/data.py).
 
 
 def slot_pools(municipality, topic, *, sizes: list[int]):
@@ -443,12 +416,14 @@ def main():
     import django
 
     django.setup()
+    from data import seed_web
+
     from appointments.models import Appointment
 
     workdir = Path(os.environ.get("BENCH_WORKDIR", "/tmp"))
     phase, warm, fixed_seconds = (2.0, 0.5, 2.0) if quick else (10.0, 2.0, 15.0)
     n_inproc, n_api, rounds, attempts = (12, 24, 2, 12) if quick else (100, 240, 10, 16)
-    municipality, _places, topic, token = seed()
+    municipality, _places, topic, token = seed_web(SMS_TO)
     pool_inproc, pool_floor, pool_api, pool_contention = slot_pools(
         municipality, topic, sizes=[n_inproc, n_inproc, n_api, rounds]
     )
