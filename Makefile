@@ -2,7 +2,11 @@
 #   make run    set up, migrate the SQLite database, load demo data, serve http://127.0.0.1:8000
 #               (with the background jobs: SMS sending and reminders, printed by the console backend)
 #   make test   set up with the test tools and run the whole suite (DATABASE_URL picks PostgreSQL)
-.PHONY: run test setup setup-dev lint
+# And:
+#   make bench  the benchmarks (bench/run.py; PostgreSQL on 127.0.0.1:5432, see bench/dbs.py);
+#               BENCH_ARGS=--quick for a run within a minute that writes nothing;
+#               PEERS_SRC=/path/to/the/peer/harness adds the django-appointment and django-helpdesk baselines
+.PHONY: run test setup setup-dev lint bench
 
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
@@ -24,6 +28,9 @@ run: setup
 
 test: setup-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup-dev
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: setup-dev
 	.venv/bin/ruff check .

@@ -1,4 +1,4 @@
-# Copied from ../shared/peers/benchlib.py (meant to be copied): the same timing code as the peers.
+# The peer harness's benchlib.py, copied here on purpose: the same timing code as the peers.
 """Tiny timing harness shared by all peer benchmarks (copy alongside any Django project).
 
 measure(name, fn, reps): warm-up calls, then ONE call with a query counter installed via

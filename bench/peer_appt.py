@@ -1,5 +1,6 @@
-"""django-appointment 3.12, measured the way bench_appt.py in ../shared/peers does, but only the
-figures bench/run.py compares against (run in the peer's virtualenv, from $PEERS_WORK/appt):
+"""django-appointment 3.12, measured the way the peer harness's appt/bench_appt.py does, but only
+the figures bench/run.py compares against (run by bench/peers.py in the peer's virtualenv, from
+$PEERS_WORK/appt; the harness is optional, named by PEERS_SRC):
 
     a1  free slots of one staff member on one day (get_available_slots_for_staff)
     b1  the same for 20 staff x every day of the month, staff by staff (no whole-horizon call exists)

@@ -1,0 +1,90 @@
+"""The server of bench/web_bench.py: gunicorn (gthread workers) on a free loopback port, with
+DEBUG off and the bench's settings (config.settings, mail in memory)."""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKERS, THREADS = 3, 4  # gunicorn: 3 gthread workers x 4 threads on 2 cores
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, database_url: str, log: Path):
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "PUBLIC_BASE_URL": self.base_url,  # what the load generator signs over
+            "SECURE_SSL_REDIRECT": "0",  # plain http on the loopback; TLS ends at the proxy
+            "SMS_BACKEND": "console",  # webhook replies are TwiML; nothing is sent or printed
+            "SMS_INBOUND_PER_HOUR": "1000000",
+            "SMS_OUTBOUND_PER_DAY": "1000000",
+            "CONN_MAX_AGE": "600",
+            "LOG_LEVEL": "WARNING",
+        }
+        env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--pythonpath",
+            str(ROOT / "bench"),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(THREADS),
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ]
+        self.handle = log.open("w")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.handle, stderr=self.handle)
+        self.command = " ".join(command[1:])
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()[-2000:]}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer:\n{self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.handle.close()
