@@ -35,3 +35,4 @@ bench: setup-dev
 lint: setup-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
