@@ -41,8 +41,12 @@ HOLDERS: list[Holder] = []
 
 
 def register(holder: Holder) -> None:
-    """Add (or, on a second ready(), replace) the holder with this name."""
-    HOLDERS[:] = [known for known in HOLDERS if known.name != holder.name]
+    """Add the holder; one with the same name (a second ready()) is replaced where it stands, so
+    the order stays that of INSTALLED_APPS."""
+    for index, known in enumerate(HOLDERS):
+        if known.name == holder.name:
+            HOLDERS[index] = holder
+            return
     HOLDERS.append(holder)
 
 
