@@ -198,13 +198,17 @@ def book(
     try:
         with transaction.atomic():
             targets = booking_locks(citizen, digipunt, topic, language)
-            if LOCKING:
+            locked = {volunteer.pk for volunteer in targets[2:]}
+            if LOCKING and digipunt.pk in locks.held(Digipunt):
+                # A reschedule took these locks with the appointment it moves; a volunteer added
+                # since then cannot be locked now without breaking the order, so is not chosen.
+                locked &= locks.held(Volunteer)
+            elif LOCKING:
                 # Named in the order bookings used to lock in; lock() sorts them by rank (the
                 # citizen first). Tests switch locks.ORDERED off to show the deadlock that caused.
                 locks.lock(*targets[1:], targets[0])
             # Under the lock, the truth: computed afresh from the committed appointments.
             slot = _slot_at(digipunt, topic, language, start, now, citizen)
-            locked = {volunteer.pk for volunteer in targets[2:]}
             if slot is not None:
                 # Only a volunteer locked above may be chosen (one added to the digipunt a moment
                 # ago waits for the next booking).

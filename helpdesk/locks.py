@@ -155,6 +155,12 @@ def _runs(keys: list[tuple], keyed: dict) -> list[tuple[type, list]]:
     return runs
 
 
+def held(model) -> set:
+    """Primary keys of this model's rows the current transaction holds through this module."""
+    label = model._meta.label
+    return {key[2] for key in _state().keys if key[1] == label}
+
+
 def try_lock(obj) -> bool:
     """Lock one row only if nobody holds it (SKIP LOCKED): never waits, so it may be taken out of
     order. False: someone else is working on it right now."""
