@@ -174,7 +174,8 @@ def main():
         }
         RESULTS.write_text(json.dumps(results, indent=1, default=str) + "\n")
         print(
-            f"# wrote {RESULTS.relative_to(ROOT)}; python bench/report.py --write puts it in docs/benchmarks.md"
+            f"# wrote {RESULTS.relative_to(ROOT)};"
+            " python bench/report.py --write puts it in docs/benchmarks.md"
         )
 
 
