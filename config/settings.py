@@ -230,6 +230,9 @@ TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN") or (
     "dev-twilio-auth-token" if SMS_BACKEND == "console" else ""
 )
+# Tests and staging only: send the Twilio backend's API requests to this origin (a fake Twilio)
+# instead of https://api.twilio.com. Empty, the default, is Twilio itself.
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "").strip()
 
 
 def _int_env(name: str, default: int) -> int:
