@@ -187,6 +187,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # As long as the login form takes (helpdesk.forms.LoginForm, the API token serializer).
+    {"NAME": "helpdesk.passwords.MaximumLengthValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out username and address is refused before the password is checked.

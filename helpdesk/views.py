@@ -1,11 +1,14 @@
 import datetime
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from helpdesk import access
+from helpdesk.forms import LoginForm
 from helpdesk.models import Municipality, OpeningHours, Role
 from helpdesk.opening import closed_reason, closures_by_digipunt, opening_periods
 
@@ -52,3 +55,17 @@ def home(request):
         "overview": digipunt_overview(user, today) if role else [],
     }
     return render(request, "helpdesk/home.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    """A login whose fields are malformed (missing, over-long) is a bad request (400); a wrong
+    password is an ordinary answer, the page again with its message (200)."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if any(name != NON_FIELD_ERRORS for name in form.errors):
+            response.status_code = 400
+        return response

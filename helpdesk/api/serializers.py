@@ -1,14 +1,35 @@
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
-from helpdesk import access
+from helpdesk import access, passwords
 from helpdesk.api.fields import LanguageListField, LocalTimeField
 from helpdesk.languages import Language
 from helpdesk.models import Citizen, Closure, Digipunt, Municipality, OpeningHours, Topic
 from helpdesk.models.municipalities import find_overlap
 from helpdesk.phones import REGION
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's, with lengths: an over-long username or password is a 400 naming the field, before
+    anything checks it (django-axes would try to store an over-long username of a failed attempt
+    in a 255-character column: a 500 on PostgreSQL)."""
+
+    username = serializers.CharField(
+        label=_("Username"),
+        write_only=True,
+        max_length=get_user_model()._meta.get_field("username").max_length,
+    )
+    password = serializers.CharField(
+        label=_("Password"),
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+        max_length=passwords.MAX_LENGTH,
+    )
 
 
 class TopicSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from helpdesk.models import Closure, Digipunt, OpeningHours, Topic
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (`Authorization: Token ...`)."""
 
+    serializer_class = serializers.TokenRequestSerializer
     # Per address, like any anonymous call; django-axes also locks a username after failures.
     throttle_classes = [AnonRateThrottle]
 
