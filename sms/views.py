@@ -19,6 +19,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from helpdesk import access
 from helpdesk.models import Citizen, Municipality
+from helpdesk.null_characters import allow_null_characters
 from helpdesk.parsing import int_or_none
 from privacy import audit
 from sms import callbacks, inbound, outbox, signatures
@@ -48,7 +49,10 @@ def _signed_form_post(request):
     return None
 
 
+# Twilio's webhooks take NUL: sms.inbound strips control characters from what it stores and
+# validates the rest, and a refused message would be lost (Twilio does not send it again).
 @csrf_exempt
+@allow_null_characters
 def inbound_webhook(request):
     refused = _signed_form_post(request)
     if refused is not None:
@@ -66,6 +70,7 @@ def inbound_webhook(request):
 
 
 @csrf_exempt
+@allow_null_characters
 def status_webhook(request):
     refused = _signed_form_post(request)
     if refused is not None:

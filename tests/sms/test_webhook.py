@@ -192,6 +192,14 @@ def test_nul_and_control_characters_in_every_field_are_harmless(municipality_a):
     assert "\x00" not in message.from_number + message.to_number + message.body
 
 
+def test_a_nul_in_the_body_is_cleaned_and_answered_not_refused(phone_of, helper):
+    """The webhooks are exempt from the NUL refusal every other request gets
+    (helpdesk.null_characters): Twilio does not resend after a 4xx, so the message would be lost."""
+    reply = phone_of()("af\x00spraak")
+    assert "1" in reply  # the booking dialogue's menu of topics
+    assert InboundMessage.objects.get().body == "afspraak"
+
+
 @pytest.mark.parametrize(
     "data",
     [
