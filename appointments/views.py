@@ -7,12 +7,12 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +21,7 @@ from appointments.booking import BookingError, SlotTaken, book
 from appointments.forms import CallerForm, NeedForm, WalkInForm
 from appointments.models import Appointment, Channel, WaitlistEntry, WalkIn
 from appointments.slots import free_slots
-from helpdesk import access, phones
+from helpdesk import access, dates, phones
 from helpdesk.languages import SPOKEN_LANGUAGES, current_language
 from helpdesk.models import Citizen, Municipality, Topic
 from helpdesk.parsing import int_or_none
@@ -63,12 +63,13 @@ def counter(request):
     if not places:
         raise Http404
     chosen = next((p for p in places if str(p.pk) == request.GET.get("digipunt")), places[0])
+    status = 200
     try:
-        day = parse_date(request.GET.get("date") or "") or timezone.localdate()
-    except ValueError:
-        day = None
-    if day is None or not 2000 <= day.year <= 2100:
-        day = timezone.localdate()
+        day = dates.from_query(request.GET.get("date")) or timezone.localdate()
+    except ValidationError as error:
+        # A day nobody can mean: say so, and show today (400: the request was not understood).
+        messages.error(request, error.messages[0])
+        day, status = timezone.localdate(), 400
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
     appointments = (
@@ -115,6 +116,7 @@ def counter(request):
             "found": found,
             "offers": offers,
         },
+        status=status,
     )
 
 

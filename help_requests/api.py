@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from help_requests import services as help_requests
 from help_requests import stats
 from help_requests.models import MAX_DURATION_MINUTES, AgeBand, HelpRequest, Outcome, ReferredTo
-from helpdesk import access
+from helpdesk import access, dates
 from helpdesk.api.errors import field_errors
 from helpdesk.api.fields import TopicCodeField
 from helpdesk.api.permissions import IsOfficeMember
@@ -121,11 +121,11 @@ def _positive_int(value, name) -> int:
 
 def _date(value, name) -> datetime.date:
     try:
-        day = datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValidationError({name: ["Give a date as YYYY-MM-DD."]}) from None
-    if not 2000 <= day.year <= 2100:
-        raise ValidationError({name: ["Give a date between 2000 and 2100."]})
+        day = dates.from_query(value)
+    except DjangoValidationError as error:
+        raise ValidationError({name: error.messages}) from None
+    if day is None:
+        raise ValidationError({name: [dates.UNREADABLE]})
     return day
 
 
@@ -203,6 +203,6 @@ class NetworkStatsView(APIView):
     def get(self, request):
         raw = request.query_params.get("year")
         year = timezone.localdate().year if raw is None else _positive_int(raw, "year")
-        if not 2000 <= year <= 2100:
+        if not dates.EARLIEST.year <= year <= dates.LATEST.year:
             raise ValidationError({"year": ["Give a year between 2000 and 2100."]})
         return Response(stats.network(stats.Period.year(year), settings.STATS_MIN_CELL))

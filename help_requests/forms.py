@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from help_requests.models import MAX_DURATION_MINUTES, AgeBand, Outcome, ReferredTo
 from helpdesk.channels import Channel
+from helpdesk.dates import validate_sensible_date
 from helpdesk.models import Topic
 
 
@@ -30,7 +31,9 @@ class HelpRequestForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     channel = forms.ChoiceField(choices=Channel.choices, label=_("How did the citizen come?"))
-    date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_sensible_date]
+    )
     referred_to = forms.ChoiceField(
         choices=[("", _("Not referred")), *ReferredTo.choices], label=_("Referred to"), required=False
     )
@@ -38,6 +41,7 @@ class HelpRequestForm(forms.Form):
         label=_("Check the referral on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_sensible_date],
         help_text=_("Leave empty for two weeks from today."),
     )
     age_band = forms.ChoiceField(

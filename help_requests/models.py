@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.channels import Channel
+from helpdesk.dates import validate_sensible_date
 from helpdesk.models import Digipunt, Municipality, Topic
 
 MAX_DURATION_MINUTES = 8 * 60
@@ -49,7 +50,7 @@ class HelpRequest(models.Model):
     )
     # Local (Europe/Brussels) date and hour, fixed when the help is logged: every time bucket of
     # the statistics is then a plain column, right across DST changes.
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_sensible_date])
     hour = models.PositiveSmallIntegerField(
         _("hour"), null=True, blank=True, validators=[MaxValueValidator(23)]
     )
@@ -74,7 +75,9 @@ class HelpRequest(models.Model):
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
     first_visit = models.BooleanField(_("first visit"), null=True, blank=True)
     referred_to = models.CharField(_("referred to"), max_length=20, choices=ReferredTo.choices, blank=True)
-    follow_up_on = models.DateField(_("check the referral on"), null=True, blank=True)
+    follow_up_on = models.DateField(
+        _("check the referral on"), null=True, blank=True, validators=[validate_sensible_date]
+    )
     referral_confirmed_at = models.DateTimeField(_("referral picked up"), null=True, blank=True)
     note = models.CharField(
         _("note"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from help_requests.models import MAX_DURATION_MINUTES, HelpRequest, HelpRequestTopic, Outcome
+from helpdesk import dates
 from helpdesk.channels import Channel
 from helpdesk.models import Topic
 
@@ -59,7 +60,9 @@ def prefill_from_walk_in(ticket) -> dict:
     }
 
 
-def _check(*, digipunt, topics, channel, duration_minutes, outcome, date, hour, referred_to, today):
+def _check(
+    *, digipunt, topics, channel, duration_minutes, outcome, date, hour, referred_to, follow_up_on, today
+):
     errors = {}
     if not topics:
         errors["topics"] = _("Choose at least one topic.")
@@ -79,6 +82,10 @@ def _check(*, digipunt, topics, channel, duration_minutes, outcome, date, hour, 
         errors["duration_minutes"] = _("Give a duration from 1 minute to 8 hours.")
     if date > today:
         errors["date"] = _("Help cannot be logged for a day in the future.")
+    elif not dates.is_sensible(date):
+        errors["date"] = dates.OUT_OF_RANGE
+    if follow_up_on is not None and not dates.is_sensible(follow_up_on):
+        errors["follow_up_on"] = dates.OUT_OF_RANGE
     if hour is not None and not 0 <= hour <= 23:
         errors["hour"] = _("Give an hour from 0 to 23.")
     if outcome == Outcome.REFERRED and not referred_to:
@@ -126,6 +133,7 @@ def log(
         date=date,
         hour=hour,
         referred_to=referred_to,
+        follow_up_on=follow_up_on,
         today=today,
     )
     if outcome == Outcome.REFERRED and follow_up_on is None:

@@ -14,6 +14,7 @@ from help_requests import exports, stats
 from help_requests.models import Outcome
 from helpdesk import access
 from helpdesk.channels import Channel
+from helpdesk.dates import validate_sensible_date
 from helpdesk.models import Digipunt, Municipality
 
 EXTENSIONS = ("csv", "xlsx")
@@ -30,10 +31,16 @@ WEEKDAYS = [
 
 class StatsFilterForm(forms.Form):
     date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_sensible_date],
     )
     date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_sensible_date],
     )
     municipality = forms.ModelChoiceField(
         queryset=Municipality.objects.none(), required=False, label=gettext_lazy("Municipality"),
@@ -50,13 +57,6 @@ class StatsFilterForm(forms.Form):
         self.fields["digipunt"].queryset = digipunten
         if municipalities.count() <= 1:
             del self.fields["municipality"]
-
-    def clean(self):
-        data = super().clean()
-        for name in ("date_from", "date_to"):
-            if data.get(name) and not 2000 <= data[name].year <= 2100:
-                self.add_error(name, _("Give a date between 2000 and 2100."))
-        return data
 
 
 def _selection(request):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from helpdesk.constraints import PostgresExclusionConstraint
+from helpdesk.dates import validate_sensible_date
 from helpdesk.models import Digipunt, Municipality, Topic
 from helpdesk.models.municipalities import Weekday, default_languages, validate_language_list
 from helpdesk.phones import REGION, validate_sms_capable
@@ -295,8 +296,8 @@ class Absence(models.Model):
     municipality_paths = ("volunteer__digipunten__municipality",)
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="absences")
-    start_date = models.DateField(_("first day away"))
-    end_date = models.DateField(_("last day away"))
+    start_date = models.DateField(_("first day away"), validators=[validate_sensible_date])
+    end_date = models.DateField(_("last day away"), validators=[validate_sensible_date])
     reason = models.CharField(
         _("reason"), max_length=200, blank=True, help_text=_("Optional; staff can see it.")
     )

@@ -5,7 +5,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from appointments.models import Appointment, Channel
-from helpdesk import access
+from helpdesk import access, dates
 from helpdesk.api.fields import TopicCodeField
 from helpdesk.languages import SPOKEN_LANGUAGES, Language
 from helpdesk.phones import REGION
@@ -29,8 +29,8 @@ class SlotQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         for name, label in (("date_from", "from"), ("date_to", "to")):
-            if attrs.get(name) and not 2000 <= attrs[name].year <= 2100:
-                raise serializers.ValidationError({label: _("Give a date between 2000 and 2100.")})
+            if attrs.get(name) and not dates.is_sensible(attrs[name]):
+                raise serializers.ValidationError({label: dates.OUT_OF_RANGE})
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
             raise serializers.ValidationError({"to": _("The end date is before the start date.")})
         return attrs

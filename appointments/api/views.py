@@ -21,7 +21,7 @@ from appointments.api.serializers import (
 from appointments.booking import BookingError, SlotTaken, book
 from appointments.models import Appointment
 from appointments.slots import free_slots
-from helpdesk import access, phones
+from helpdesk import access, dates, phones
 from helpdesk.api.permissions import IsOfficeMember
 from helpdesk.api.schema import DetailError
 from helpdesk.languages import current_language
@@ -94,7 +94,7 @@ class SlotsView(APIView):
 
 class AppointmentFilter(filters.FilterSet):
     phone = filters.CharFilter(method="filter_phone")
-    date = filters.DateFilter(method="filter_date")
+    date = filters.DateFilter(method="filter_date", validators=[dates.validate_sensible_date])
     status = filters.ChoiceFilter(choices=Appointment.Status.choices)
     digipunt = filters.NumberFilter(field_name="digipunt_id", min_value=1, max_value=2**63 - 1)
 

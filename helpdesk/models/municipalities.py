@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from helpdesk.constraints import PostgresExclusionConstraint
+from helpdesk.dates import validate_sensible_date
 from helpdesk.languages import SPOKEN_LANGUAGES, Language
 from helpdesk.phones import validate_sms_capable
 
@@ -274,8 +275,8 @@ class Closure(models.Model):
         verbose_name=_("digipunt"),
         help_text=_("Leave empty to close every digipunt of the municipality."),
     )
-    start_date = models.DateField(_("first day closed"))
-    end_date = models.DateField(_("last day closed"))
+    start_date = models.DateField(_("first day closed"), validators=[validate_sensible_date])
+    end_date = models.DateField(_("last day closed"), validators=[validate_sensible_date])
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
