@@ -141,6 +141,6 @@ def test_a_nul_in_the_session_cookie_is_a_400_not_a_500():
 
 def test_the_message_is_in_the_language_of_the_request(api, coordinator_a):
     response = api(coordinator_a).get("/api/v1/guides/?q=%00", headers={"accept-language": "fr-BE"})
-    assert response.json() == {"q": ["Le caractère nul n’est pas autorisé."]}
+    assert response.json() == {"q": ["Le caractère nul n\u2019est pas autorisé."]}
     page = Client().get("/accounts/login/?next=%00", headers={"accept-language": "nl-BE"})
     assert page.content.decode() == "“next”: null-tekens zijn niet toegestaan."
