@@ -193,6 +193,44 @@ def bookable_volunteer(
     return volunteer
 
 
+def one_of_everything(digipunt, *, start: datetime.datetime) -> dict:
+    """A record of each kind a write can reach at `digipunt` (for tests that walk every write):
+    a volunteer on duty, a citizen with an appointment at `start`, a closure, an absence, a help
+    request, a guide and a local topic."""
+    from help_requests.models import HelpRequest
+    from tests.guides.factories import GuideFactory
+    from volunteers.models import Absence
+
+    municipality = digipunt.municipality
+    volunteer = bookable_volunteer(municipality, [digipunt], topics=["taxes"], generalist=True)
+    citizen = CitizenFactory(municipality=municipality, phone="+32470555001")
+    day = start.date()
+    return {
+        "volunteer": volunteer,
+        "citizen": citizen,
+        "appointment": AppointmentFactory(
+            digipunt=digipunt, citizen=citizen, volunteer=volunteer, start=start
+        ),
+        "closure": ClosureFactory(digipunt=digipunt),
+        "absence": Absence.objects.create(
+            volunteer=volunteer,
+            start_date=day + datetime.timedelta(days=60),
+            end_date=day + datetime.timedelta(days=61),
+        ),
+        "help_request": HelpRequest.objects.create(
+            municipality=municipality,
+            digipunt=digipunt,
+            date=day,
+            channel="phone",
+            duration_minutes=20,
+            outcome="solved",
+            **HelpRequest.buckets(day),
+        ),
+        "guide": GuideFactory(municipality=municipality),
+        "topic": TopicFactory(municipality=municipality, code="local_repair_cafe"),
+    }
+
+
 class AppointmentFactory(factory.django.DjangoModelFactory):
     """A row as the booking function would write it (tests of the engine write rows directly)."""
 

@@ -18,9 +18,9 @@ class HelpdeskAutoSchema(AutoSchema):
         if direction != "response":
             return responses
         errors = {}
-        takes_input = self.method in {"POST", "PUT", "PATCH"}
-        if takes_input or self._get_filter_parameters() or self._is_list_view():
-            errors["400"] = FIELD_ERRORS
+        # Any request may be a 400: a NUL anywhere in it is refused before the view
+        # (helpdesk.null_characters), besides the field errors of input and filters.
+        errors["400"] = FIELD_ERRORS
         if self.get_auth():
             errors["401"] = OpenApiResponse(DetailError, description="Not authenticated")
             errors["403"] = OpenApiResponse(DetailError, description="Not allowed")
