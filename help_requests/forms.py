@@ -47,9 +47,13 @@ class HelpRequestForm(forms.Form):
     age_band = forms.ChoiceField(
         choices=[("", _("Not asked")), *AgeBand.choices], label=_("Age"), required=False
     )
-    first_visit = forms.NullBooleanField(
+    # Three answers and nothing else (a NullBooleanField would take any other value as "not asked").
+    first_visit = forms.TypedChoiceField(
         label=_("First visit?"),
-        widget=forms.Select(choices=[("unknown", _("Not asked")), ("true", _("Yes")), ("false", _("No"))]),
+        choices=[("unknown", _("Not asked")), ("true", _("Yes")), ("false", _("No"))],
+        coerce={"unknown": None, "true": True, "false": False}.get,
+        required=False,
+        empty_value=None,
     )
     note = forms.CharField(
         label=_("Note (optional)"),

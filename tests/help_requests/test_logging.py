@@ -161,6 +161,37 @@ class TestForm:
         assert request.first_visit is None
         assert request.referred_to == "tax_office"
 
+    @pytest.mark.parametrize(("sent", "stored"), [("true", True), ("false", False), ("unknown", None)])
+    def test_first_visit_is_one_of_three_answers(self, staff_a, digipunt_a, taxes, web, sent, stored):
+        data = {
+            "digipunt": digipunt_a.pk,
+            "topics": [taxes.pk],
+            "channel": "phone",
+            "date": "2026-11-26",
+            "duration_minutes": 15,
+            "outcome": "solved",
+            "first_visit": sent,
+        }
+        assert web(staff_a).post("/help/log/", data).status_code == 302
+        assert HelpRequest.objects.get().first_visit is stored
+
+    def test_first_visit_refuses_anything_else(self, staff_a, digipunt_a, taxes, web):
+        """Found by tests/test_hostile_input.py: any other value (10,000 characters) used to be
+        taken silently as "not asked" and the help request written."""
+        data = {
+            "digipunt": digipunt_a.pk,
+            "topics": [taxes.pk],
+            "channel": "phone",
+            "date": "2026-11-26",
+            "duration_minutes": 15,
+            "outcome": "solved",
+            "first_visit": "x" * 10_000,
+        }
+        response = web(staff_a).post("/help/log/", data)
+        assert response.status_code == 200
+        assert "first_visit" in response.context["form"].errors
+        assert not HelpRequest.objects.exists()
+
     def test_referrals_page(self, staff_a, outsider, digipunt_a, taxes, web):
         request = log(digipunt_a, [taxes], outcome="referred", referred_to="caw")
         assert "CAW" in web(staff_a).get("/help/referrals/").content.decode()
