@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk import access
 from helpdesk.models import Citizen, Closure, Digipunt, Membership, Municipality, OpeningHours, Topic
-from helpdesk.models.municipalities import find_overlap
+from helpdesk.models.municipalities import ACCESSIBILITY_NOTES_MAX_LENGTH, find_overlap
 
 
 class ScopedAdminMixin:
@@ -126,6 +126,11 @@ class DigipuntAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "city"]
     inlines = [OpeningHoursInline, ClosureInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "accessibility_notes":
+            kwargs["max_length"] = ACCESSIBILITY_NOTES_MAX_LENGTH
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Closure:

@@ -23,7 +23,7 @@ from helpdesk.api.schema import DetailError
 from helpdesk.models import Digipunt
 from volunteers import access as volunteer_access
 from volunteers import blocks
-from volunteers.models import Absence, Availability, Volunteer
+from volunteers.models import STAFF_NOTES_MAX_LENGTH, Absence, Availability, Volunteer
 
 
 class VolunteerSerializer(serializers.ModelSerializer):
@@ -35,7 +35,10 @@ class VolunteerSerializer(serializers.ModelSerializer):
         many=True, queryset=Digipunt.objects.none(), required=False
     )
     staff_notes = serializers.CharField(
-        required=False, allow_blank=True, help_text="Only for staff of the volunteer's home municipality."
+        required=False,
+        allow_blank=True,
+        max_length=STAFF_NOTES_MAX_LENGTH,
+        help_text="Only for staff of the volunteer's home municipality.",
     )
 
     class Meta:

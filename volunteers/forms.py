@@ -1,9 +1,10 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.languages import SPOKEN_LANGUAGES
 from helpdesk.models import Digipunt, Municipality, Topic
-from volunteers.models import Absence, Application, Availability, Volunteer
+from volunteers.models import STAFF_NOTES_MAX_LENGTH, Absence, Application, Availability, Volunteer
 
 LANGUAGE_CHOICES = list(SPOKEN_LANGUAGES.items())
 
@@ -123,6 +124,10 @@ class VolunteerForm(forms.ModelForm):
 
     def __init__(self, *args, digipunten, **kwargs):
         super().__init__(*args, **kwargs)
+        notes = self.fields["staff_notes"]
+        notes.max_length = STAFF_NOTES_MAX_LENGTH
+        notes.validators.append(MaxLengthValidator(STAFF_NOTES_MAX_LENGTH))
+        notes.widget.attrs["maxlength"] = str(STAFF_NOTES_MAX_LENGTH)
         self.fields["digipunten"].queryset = digipunten
         # Network topics and the home municipality's local ones.
         self.fields["topics"].queryset = Topic.objects.for_municipality(self.instance.municipality_id).filter(

@@ -21,6 +21,9 @@ from helpdesk.models import Digipunt, Municipality, Topic
 from helpdesk.models.municipalities import Weekday, default_languages, validate_language_list
 from helpdesk.phones import REGION, validate_sms_capable
 
+# The staff pages and the API hold a volunteer's staff notes to this (the column has no limit).
+STAFF_NOTES_MAX_LENGTH = 2000
+
 
 class Application(models.Model):
     """Someone's request to volunteer for a municipality; staff approve or decline it."""

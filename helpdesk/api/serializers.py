@@ -9,7 +9,7 @@ from helpdesk import access, passwords
 from helpdesk.api.fields import LanguageListField, LocalTimeField
 from helpdesk.languages import Language
 from helpdesk.models import Citizen, Closure, Digipunt, Municipality, OpeningHours, Topic
-from helpdesk.models.municipalities import find_overlap
+from helpdesk.models.municipalities import ACCESSIBILITY_NOTES_MAX_LENGTH, find_overlap
 from helpdesk.phones import REGION
 
 
@@ -101,6 +101,7 @@ class DigipuntSerializer(serializers.ModelSerializer):
             "is_active",
             "opening_hours",
         ]
+        extra_kwargs = {"accessibility_notes": {"max_length": ACCESSIBILITY_NOTES_MAX_LENGTH}}
 
     def validate_opening_hours(self, value):
         overlap = find_overlap([(h["weekday"], h["opens"], h["closes"]) for h in value])

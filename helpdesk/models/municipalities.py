@@ -16,6 +16,10 @@ from helpdesk.dates import validate_sensible_date
 from helpdesk.languages import SPOKEN_LANGUAGES, Language
 from helpdesk.phones import validate_sms_capable
 
+# The forms and the API that edit a digipunt's accessibility notes hold them to this (the column,
+# a text field, has no limit of its own).
+ACCESSIBILITY_NOTES_MAX_LENGTH = 1000
+
 
 def validate_language_list(value):
     if not isinstance(value, list) or not value:

@@ -165,3 +165,14 @@ def test_partial_opening_hours_rows_are_field_errors(api, coordinator_a, digipun
     )
     assert response.status_code == 400
     assert "closes" in response.json()["opening_hours"]["0"]
+
+
+def test_over_long_accessibility_notes_are_a_field_error(api, coordinator_a, digipunt_a):
+    """Found by tests/test_hostile_input.py: the notes had no limit (10,000 characters were kept)."""
+    response = api(coordinator_a).patch(
+        f"/api/v1/digipunten/{digipunt_a.pk}/", {"accessibility_notes": "x" * 1001}, format="json"
+    )
+    assert response.status_code == 400
+    assert "accessibility_notes" in response.json()
+    digipunt_a.refresh_from_db()
+    assert digipunt_a.accessibility_notes == ""

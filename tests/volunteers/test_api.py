@@ -108,3 +108,16 @@ def test_absence_ending_before_it_starts_is_400(api, digibuddy):
 def test_volunteer_cannot_touch_another_volunteers_availability(api, digibuddy, municipality_a, digipunt_a):
     other = VolunteerFactory(municipality=municipality_a, digipunten=[digipunt_a])
     assert api(digibuddy.user).get(f"/api/v1/volunteers/{other.pk}/availability/").status_code == 404
+
+
+def test_over_long_staff_notes_are_refused(api, web, staff_a, digibuddy):
+    """Found by tests/test_hostile_input.py: staff notes had no limit, in the API and the page."""
+    response = api(staff_a).patch(
+        f"/api/v1/volunteers/{digibuddy.pk}/", {"staff_notes": "x" * 2001}, format="json"
+    )
+    assert response.status_code == 400
+    assert "staff_notes" in response.json()
+    page = web(staff_a).get(f"/volunteers/{digibuddy.pk}/")
+    assert 'maxlength="2000"' in page.content.decode()
+    digibuddy.refresh_from_db()
+    assert digibuddy.staff_notes == ""
