@@ -7,7 +7,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from helpdesk.locks import LockTimeout
+from helpdesk import locks
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, LockTimeout):
+        if locks.busy(exception):
             logger.warning("Busy (lock timeout), answered 503 for %s", request.path)
             return unavailable(request, busy=True)
         if isinstance(exception, DATABASE_UNAVAILABLE):

@@ -57,16 +57,17 @@ def receive(
         try:
             with transaction.atomic():
                 event, reply = _answer(message, now, simulated)
-        except locks.LockTimeout:
-            # Someone else holds this citizen's or this digipunt's rows: nothing of the answer
-            # was kept, so asking again is safe. Every channel answers a lock timeout this way.
-            logger.warning("Inbound SMS %s: busy (lock timeout), asked to send again", sid)
-            event, reply = _busy(message)
-        except Exception:
-            # A bug must not lose the message or leave the citizen without an answer: the message
-            # stays stored, staff are asked to call, and the citizen is told so.
-            logger.exception("Inbound SMS %s could not be handled", sid)
-            event, reply = _failed(message, now)
+        except Exception as error:
+            if locks.busy(error):
+                # Someone else held this citizen's or this digipunt's rows too long: nothing of
+                # the answer was kept, so asking again is safe. Every channel answers so.
+                logger.warning("Inbound SMS %s: busy (lock timeout), asked to send again", sid)
+                event, reply = _busy(message)
+            else:
+                # A bug must not lose the message or leave the citizen without an answer: the
+                # message stays stored, staff are asked to call, and the citizen is told so.
+                logger.exception("Inbound SMS %s could not be handled", sid)
+                event, reply = _failed(message, now)
         message.event, message.reply = event, reply
         message.save(update_fields=["municipality", "citizen", "event", "reply"])
     return reply
@@ -79,6 +80,8 @@ def _busy(message: InboundMessage) -> tuple[str, str]:
         return Event.NONE, ""
     citizen = Citizen.objects.filter(municipality_id=message.municipality_id, phone=sender).first()
     message.citizen = citizen
+    if citizen is not None and citizen.sms_opt_out:
+        return Event.NONE, ""  # STOP means no texts, not even this one
     language = citizen.language if citizen is not None else message.municipality.default_language
     return Event.NONE, render("busy", language)
 
