@@ -174,6 +174,13 @@ class CitizenAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["phone"]
     readonly_fields = ["created_at", "last_contact_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Staff may record an opt-out here; only the citizen lifts one, by texting START.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.sms_opt_out:
+            fields.append("sms_opt_out")
+        return fields
+
 
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):

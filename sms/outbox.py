@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from helpdesk.models import Citizen
 from helpdesk.phones import can_receive_sms
-from sms import backends, gsm
+from sms import backends, gsm, optout
 from sms.models import OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ def deliver(message: OutboundMessage, token: str, *, backend, now: datetime.date
             last_error=str(error)[:200],
         )
         if error.code == backends.OPTED_OUT and citizen is not None:
-            Citizen.objects.filter(pk=citizen.pk).update(sms_opt_out=True)
+            optout.record(citizen, why=optout.CARRIER)
         return Status.FAILED
     except Exception as error:  # TemporaryError, or a backend bug: never lose the message
         give_up = attempts >= settings.SMS_MAX_ATTEMPTS
@@ -252,5 +252,5 @@ def apply_status(*, sid: str, status: str, error_code: str = "") -> bool:
         fields["last_error"] = f"carrier: {status} {error_code}".strip()
     changed = OutboundMessage.objects.filter(provider_sid=sid, status__in=lower).update(**fields)
     if changed and new == Status.FAILED and error_code == backends.OPTED_OUT:
-        Citizen.objects.filter(outbound_messages__provider_sid=sid).update(sms_opt_out=True)
+        optout.record(Citizen.objects.filter(outbound_messages__provider_sid=sid), why=optout.CARRIER)
     return bool(changed)
