@@ -1,12 +1,15 @@
 """Recording the audit log: who viewed or changed a citizen, an appointment or a help request.
 
 Changes are caught by model signals, so every channel (pages, API, admin, SMS, jobs) is covered
-by one hook; looks are recorded by the views that show personal data. Who and from where come
-from the request being handled, kept in a context variable by `AuditContextMiddleware`.
+by one hook. Looks are recorded in three places only: `audited_view` for a page showing one
+record, `privacy.api.AuditedListMixin` and `AuditedRetrieveMixin` for the API, and the admin's
+citizen pages (`privacy/admin.py`); pages that show a list call `viewed_list`. Who and from where
+come from the request being handled, kept in a context variable by `AuditContextMiddleware`.
 """
 
 import contextlib
 import contextvars
+import functools
 import logging
 
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -80,6 +83,49 @@ def viewed(subject: str, obj=None, *, municipality_id=None, detail: str = "") ->
     if obj is not None and municipality_id is None:
         municipality_id = access.municipality_of(obj)
     record(Action.VIEW, subject, getattr(obj, "pk", None), municipality_id=municipality_id, detail=detail)
+
+
+def viewed_list(subject: str, user, *, detail: str, roles=access.OFFICE_ROLES) -> None:
+    """A person looked at a list of personal data (a search, a list page): one entry without an
+    id, for the user's one municipality (none when they work for several: a network admin)."""
+    ids = access.municipality_ids(user, roles)
+    viewed(
+        subject, detail=detail, municipality_id=next(iter(ids)) if ids is not None and len(ids) == 1 else None
+    )
+
+
+def audited_view(subject: str, *, lookup: str = "pk", model: type | None = None, detail: str = ""):
+    """Decorate a view that shows one record's personal data, the record named by the URL argument
+    `lookup`: each answer that shows it (2xx) leaves one "viewed" entry, with the record's
+    municipality. A redirect (a change: logged by the model signals), a refusal or a 404 showed
+    nothing and leaves none. `model`: the record's model when `subject` is not a watched model's
+    own (SMS threads are a citizen's); `detail`: what to call the page (default: the URL's name)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if 200 <= response.status_code < 300:
+                pk = kwargs[lookup] if lookup in kwargs else args[0]
+                target = model or next(m for m, watched in WATCHED.items() if watched == subject)
+                municipality_id = (
+                    target._base_manager.filter(pk=pk)
+                    .values_list(target.municipality_path, flat=True)
+                    .first()
+                )
+                match = getattr(request, "resolver_match", None)
+                record(
+                    Action.VIEW,
+                    subject,
+                    int(pk),
+                    municipality_id=municipality_id,
+                    detail=detail or (match.view_name if match else ""),
+                )
+            return response
+
+        return wrapper
+
+    return decorate
 
 
 def purge_expired(before) -> int:
