@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.models import Citizen
-from helpdesk.phones import can_receive_sms
+from helpdesk.phones import can_receive_sms, parse
 from sms import backends, gsm, optout
 from sms.models import OutboundMessage
 
@@ -77,8 +77,11 @@ def record_reply(*, citizen: Citizen, body: str, now: datetime.datetime) -> Outb
 
 
 def sent_today(to, now: datetime.datetime) -> list[datetime.datetime]:
+    """When this number got an SMS in the last 24 hours. Keyed on the E.164 number: `to` is stored
+    normalised (a PhoneNumberField) and is looked up normalised, in whatever notation it comes."""
+    number = parse(str(to)) or to
     return list(
-        OutboundMessage.objects.filter(to=to, sent_at__gt=now - datetime.timedelta(days=1))
+        OutboundMessage.objects.filter(to=number, sent_at__gt=now - datetime.timedelta(days=1))
         .order_by("sent_at")
         .values_list("sent_at", flat=True)
     )
