@@ -14,15 +14,14 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 1000 digipunt \
-    && useradd --system --uid 1000 --gid digipunt --home-dir /app --shell /usr/sbin/nologin digipunt \
-    && install -d -o digipunt -g digipunt /var/lib/digipunt
+    && useradd --system --uid 1000 --gid digipunt --home-dir /app --shell /usr/sbin/nologin digipunt
 
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 # Code and collected static files stay owned by root: the service user can read, not change them.
-# /var/lib/digipunt (beat's schedule, a volume in compose) is the only place it writes.
+# Beat keeps its schedule in Redis, so no process needs a writable state directory.
 COPY . .
 # Static files are collected into the image and served by WhiteNoise (hashed names, compressed).
 # Settings need a SECRET_KEY when DEBUG is off; this one exists only for this build step.

@@ -6,8 +6,8 @@ helpdesk.locks takes them in the one fixed order, so concurrent bookings queue i
 and no two channels can deadlock. Under the lock the slot is computed afresh from the
 appointments that consume it. On PostgreSQL an exclusion constraint still refuses overlapping
 appointments of one volunteer or citizen if anything above were wrong; SQLite serialises write
-transactions (BEGIN IMMEDIATE). A lost race is a SlotTaken (HTTP 409), never a 500; a lock not
-granted in time is a LockTimeout ("busy, try again"), answered the same way by every channel.
+transactions (BEGIN IMMEDIATE). A lost race is a SlotTaken (HTTP 409), never a 500; so is a lock not
+granted in time, since it means others are booking at that place right now.
 """
 
 import dataclasses
@@ -198,13 +198,17 @@ def book(
     try:
         with transaction.atomic():
             targets = booking_locks(citizen, digipunt, topic, language)
-            if LOCKING:
+            locked = {volunteer.pk for volunteer in targets[2:]}
+            if LOCKING and digipunt.pk in locks.held(Digipunt):
+                # A reschedule took these locks with the appointment it moves; a volunteer added
+                # since then cannot be locked now without breaking the order, so is not chosen.
+                locked &= locks.held(Volunteer)
+            elif LOCKING:
                 # Named in the order bookings used to lock in; lock() sorts them by rank (the
                 # citizen first). Tests switch locks.ORDERED off to show the deadlock that caused.
                 locks.lock(*targets[1:], targets[0])
             # Under the lock, the truth: computed afresh from the committed appointments.
             slot = _slot_at(digipunt, topic, language, start, now, citizen)
-            locked = {volunteer.pk for volunteer in targets[2:]}
             if slot is not None:
                 # Only a volunteer locked above may be chosen (one added to the digipunt a moment
                 # ago waits for the next booking).
@@ -244,8 +248,12 @@ def book(
                 notify_volunteer(
                     appointment.volunteer, ASSIGNED, start=appointment.start, digipunt=digipunt, topic=topic
                 )
-    except IntegrityError as error:
-        # The database constraint had the last word: someone was faster.
+    except (IntegrityError, locks.LockTimeout) as error:
+        # The database constraint had the last word, or others booking at this place kept it
+        # locked past the timeout: either way someone was faster, and the answer is the next
+        # free times. A deadlock is not that: it would be a bug in the lock order, so it goes on.
+        if isinstance(error, locks.LockTimeout) and error.deadlock:
+            raise
         raise SlotTaken(
             _("This time was just taken."),
             next_slots(

@@ -1,7 +1,7 @@
-"""Render bench/results.json (written by a full `python bench/run.py`) as the README's table.
+"""Render bench/results.json (written by a full `python bench/run.py`) as the table in docs/benchmarks.md.
 
 python bench/report.py            # print the Markdown
-python bench/report.py --write    # replace the part of README.md between the bench markers
+python bench/report.py --write    # replace the part of docs/benchmarks.md between the bench markers
 """
 
 import json
@@ -56,8 +56,8 @@ def main():
     results = json.loads((HERE / "results.json").read_text())
     table = render(results)
     if "--write" in sys.argv:
-        readme = HERE.parent / "README.md"
-        readme.write_text(replace_between(readme.read_text(), table))
+        page = HERE.parent / "docs" / "benchmarks.md"
+        page.write_text(replace_between(page.read_text(), table))
     else:
         print(table, end="")
 

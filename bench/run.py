@@ -173,7 +173,10 @@ def main():
             "details": session.details,
         }
         RESULTS.write_text(json.dumps(results, indent=1, default=str) + "\n")
-        print(f"# wrote {RESULTS.relative_to(ROOT)}; python bench/report.py --write puts it in the README")
+        print(
+            f"# wrote {RESULTS.relative_to(ROOT)};"
+            " python bench/report.py --write puts it in docs/benchmarks.md"
+        )
 
 
 if __name__ == "__main__":

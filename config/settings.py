@@ -172,6 +172,17 @@ JOB_INTERVALS |= {
     if name.startswith("JOB_INTERVAL_") and value
 }
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
+if REDIS_URL:
+    # Beat keeps its schedule and a lock in this Redis (config/beat.py), not in a local file: no
+    # state directory to keep, and a second beat (a standby, or `worker -B` on a second host)
+    # waits for the lock instead of queuing every job twice. Beat extends the lock at every tick
+    # (at most CELERY_BEAT_MAX_LOOP_INTERVAL seconds apart); a beat that died without releasing
+    # it is replaced by a waiting one after CELERY_BEAT_LOCK_TIMEOUT seconds. Without REDIS_URL
+    # nothing runs beat (`run_jobs` does the work) and the file setting above is left as it was.
+    CELERY_BEAT_SCHEDULER = "config.beat:ResilientRedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_LOCK_TIMEOUT = max(env_int("CELERY_BEAT_LOCK_TIMEOUT", 30), 2)
+    CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, min(5, CELERY_REDBEAT_LOCK_TIMEOUT // 5))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -232,6 +243,9 @@ TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN") or (
     "dev-twilio-auth-token" if SMS_BACKEND == "console" else ""
 )
+# Tests and staging only: send the Twilio backend's API requests to this origin (a fake Twilio)
+# instead of https://api.twilio.com. Empty, the default, is Twilio itself.
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "").strip()
 
 
 def _int_env(name: str, default: int) -> int:

@@ -339,6 +339,10 @@ def _seed_appointments(municipality: Municipality) -> None:
                 else None,
                 cancelled_at=start - datetime.timedelta(days=1) if status == "cancelled" else None,
             )
+            # Booked some days before, as people do: 2 to 11 days ahead (the dashboard's lead time).
+            booked_at = start - datetime.timedelta(days=2 + written % 10, hours=3)
+            Appointment.objects.filter(pk=appointment.pk).update(created_at=booked_at)
+            AppointmentEvent.objects.create(appointment=appointment, action="booked", at=booked_at)
             AppointmentEvent.objects.create(appointment=appointment, action=status, at=start)
             written += 1
 

@@ -37,7 +37,12 @@ after_lock = None
 
 
 class LockTimeout(OperationalError):
-    """A row stayed locked by someone else for too long: busy, try again."""
+    """A row stayed locked by someone else for too long: busy, try again. `deadlock`: PostgreSQL
+    broke a deadlock instead, which the lock order should make impossible (a bug to look into)."""
+
+    def __init__(self, message: str, *, deadlock: bool = False):
+        super().__init__(message)
+        self.deadlock = deadlock
 
 
 class LockOrderError(RuntimeError):
@@ -135,7 +140,8 @@ def lock(*objects) -> None:
             )
     except OperationalError as error:
         if _busy(error):
-            raise LockTimeout(str(error)) from error
+            deadlock = getattr(error.__cause__, "sqlstate", None) == "40P01"
+            raise LockTimeout(str(error), deadlock=deadlock) from error
         raise
     held.keys.update(new)
     held.highest = max(new) if held.highest is None else max(held.highest, max(new))
@@ -153,6 +159,12 @@ def _runs(keys: list[tuple], keyed: dict) -> list[tuple[type, list]]:
         else:
             runs.append((model, [key[2]]))
     return runs
+
+
+def held(model) -> set:
+    """Primary keys of this model's rows the current transaction holds through this module."""
+    label = model._meta.label
+    return {key[2] for key in _state().keys if key[1] == label}
 
 
 def try_lock(obj) -> bool:

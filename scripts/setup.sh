@@ -47,7 +47,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   echo "$digest" > "$stamp"
 fi
 
-# Compiled catalogues are committed; recompile when gettext is here so edits to .po files count.
+# Compiled catalogues are committed; recompile when gettext is here so edits to .po files count
+# (not those of the packages in .venv, or in .venv-prod of the production smoke test).
 if command -v msgfmt >/dev/null 2>&1; then
-  .venv/bin/python manage.py compilemessages --ignore=.venv -v0
+  .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=.venv-prod -v0
 fi

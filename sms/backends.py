@@ -4,12 +4,15 @@ A backend sends one message and returns the provider's id, or raises TemporaryEr
 later: timeouts, 5xx, 429) or PermanentError (never retry: invalid number, opted out at carrier).
 """
 
+import functools
 import itertools
 import logging
 import sys
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from twilio.http.http_client import TwilioHttpClient
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,26 @@ class LocmemBackend:
         return sid
 
 
+class RedirectedHttpClient(TwilioHttpClient):
+    """Twilio's own HTTP client, sending each request to `base_url` instead of Twilio's host (path,
+    query, body and credentials unchanged): the TWILIO_API_BASE_URL hook, for smoke tests and
+    staging against a fake Twilio (scripts/smoke_production.py)."""
+
+    def __init__(self, base_url: str, **kwargs):
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):
+        parts = urlsplit(url)
+        target = self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+        return super().request(method, target, *args, **kwargs)
+
+
+@functools.cache
+def _warn_redirected(base_url: str) -> None:
+    logger.warning("SMS go to %s, not to Twilio (TWILIO_API_BASE_URL is set)", base_url)
+
+
 class TwilioBackend:
     """Twilio's REST client. Errors are sorted into temporary and permanent ones."""
 
@@ -68,7 +91,6 @@ class TwilioBackend:
 
     def __init__(self):
         from django.core.exceptions import ImproperlyConfigured
-        from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
         # A send must end well within a dispatcher's claim, or another worker could send it too.
@@ -76,11 +98,12 @@ class TwilioBackend:
         if claim_seconds < 2 * self.timeout:
             raise ImproperlyConfigured(f"SMS_CLAIM_SECONDS must be at least {2 * self.timeout}.")
 
-        self.client = Client(
-            settings.TWILIO_ACCOUNT_SID,
-            settings.TWILIO_AUTH_TOKEN,
-            http_client=TwilioHttpClient(timeout=self.timeout),
-        )
+        if settings.TWILIO_API_BASE_URL:
+            _warn_redirected(settings.TWILIO_API_BASE_URL)
+            http_client = RedirectedHttpClient(settings.TWILIO_API_BASE_URL, timeout=self.timeout)
+        else:
+            http_client = TwilioHttpClient(timeout=self.timeout)
+        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
 
     def send(self, *, to: str, from_: str, body: str, status_callback: str | None) -> str:
         from twilio.base.exceptions import TwilioException, TwilioRestException

@@ -1,4 +1,4 @@
-"""The README's benchmark table is rendered from bench/results.json (no database needed)."""
+"""The benchmark table of docs/benchmarks.md is rendered from bench/results.json (no database needed)."""
 
 import sys
 from pathlib import Path

@@ -11,7 +11,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # Spelled in two pieces so this file does not contain what it looks for.
 OUTSIDE = [".." + "/shared", "/shared" + "/peers"]
 # Being rewritten elsewhere: checked on its own below, skipped while it still names the paths.
-REWRITTEN = {"README.md"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -63,13 +62,6 @@ def pointing_outside(names) -> dict[str, list[str]]:
 
 
 def test_no_file_points_outside_the_repository():
-    names = [name for name in repository_files() if name not in REWRITTEN]
+    names = list(repository_files())
     assert len(names) > 100
     assert pointing_outside(names) == {}
-
-
-@pytest.mark.parametrize("name", sorted(REWRITTEN))
-def test_nor_the_files_being_rewritten(name):
-    found = pointing_outside([name])
-    if found:
-        pytest.skip(f"{name} is being rewritten elsewhere and still names {found[name]}")

@@ -105,6 +105,9 @@ def app_env(database: str, redis_url: str = "", **extra) -> dict:
         SMS_BACKEND="console",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # Beat's lock in Redis (config/beat.py): a beat killed with its worker holds it until it
+        # expires, and the restarted one waits that long before scheduling anything.
+        CELERY_BEAT_LOCK_TIMEOUT="3",
     )
     env.update({key: str(value) for key, value in extra.items()})
     return env
@@ -212,12 +215,12 @@ def start_web(env: dict, log_dir: Path, name: str = "gunicorn") -> tuple[Process
 
 def start_worker(env: dict, log_dir: Path, name: str = "worker") -> Process:
     """A Celery worker (prefork, one child) and beat, in one process group: killing the group is a
-    worker host dying. Beat runs as its own `celery beat` process, as on several hosts; the
-    embedded one (`worker -B`) is forked by the worker and closes the descriptors it inherits,
-    and under load its scheduler sometimes died at startup on one of them (EBADF, or "locking
-    protocol" in its schedule file), which a test must not depend on."""
+    worker host dying. Beat runs as its own `celery beat` process, as on several hosts, and keeps
+    its schedule and lock in the test's Redis (config/beat.py). The embedded beat (`worker -B`)
+    once kept a schedule file, which under load it sometimes died on at startup (EBADF, or
+    "locking protocol"); the production smoke test (scripts/smoke_production.py) runs it now."""
     celery = [PYTHON, "-m", "celery", "-A", "config"]
-    beat = [*celery, "beat", "--loglevel=INFO", "--schedule", str(log_dir / f"{name}-beat-schedule")]
+    beat = [*celery, "beat", "--loglevel=INFO"]
     worker = [*celery, "worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO"]
     worker += ["--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"]
     args = ["sh", "-c", f"{shlex.join(beat)} & exec {shlex.join(worker)}"]

@@ -150,7 +150,7 @@ def test_redis_stopped_web_answers_sms_wait_in_the_outbox_and_go_when_it_is_back
     assert created.status_code == 201, created.text
     confirmation = OutboundMessage.objects.get(appointment=Appointment.objects.get(), kind="confirmation")
     # Nothing can hand the worker a run without its broker: the confirmation waits, queued.
-    wait_for(lambda: "Couldn't apply scheduled task" in worker.output(), 10, "beat to try and fail")
+    wait_for(lambda: "beat: cannot reach Redis" in worker.output(), 10, "beat to try and fail")
     confirmation.refresh_from_db()
     assert confirmation.status == "queued"
 

@@ -146,3 +146,20 @@ def test_demo_has_past_and_coming_appointments_once(settings, frozen_now):
     count = appointments.count()
     call_command("seed_demo")
     assert appointments.count() == count
+
+
+def test_demo_appointments_were_booked_before_they_start(settings, frozen_now):
+    """The dashboard's "median days from booking to visit" read -14 when the history was seeded
+    with today's booking date."""
+    from appointments.models import Appointment
+    from help_requests import stats
+    from helpdesk.models import Municipality
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    appointments = Appointment.objects.filter(digipunt__municipality__name="Demodorp")
+    assert appointments.exists()
+    assert not [a for a in appointments if a.created_at > a.start]
+    demodorp = Municipality.objects.get(name="Demodorp")
+    figures = stats.appointment_figures([demodorp.pk], stats.Period.ending(None, frozen_now.date()))
+    assert figures["median_lead_time_hours"] > 0
