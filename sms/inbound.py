@@ -33,6 +33,14 @@ def clean_body(body: str) -> str:
     return CONTROL.sub("", body or "")[: understanding.MAX_LENGTH]
 
 
+def sender_key(from_: str) -> str:
+    """How a sender is stored and counted: E.164 when it is a phone number, so that +32470630001,
+    0470630001 and 0032470630001 are one sender to the hourly limit (and to an erasure); a sender
+    ID that is no number stays as received."""
+    number = phones.parse(from_)
+    return number.as_e164 if number is not None else from_
+
+
 def receive(
     *, sid: str, from_: str, to: str, body: str, now: datetime.datetime | None = None, simulated: bool = False
 ) -> str:
@@ -50,7 +58,7 @@ def receive(
         try:
             with transaction.atomic():
                 message = InboundMessage.objects.create(
-                    message_sid=sid, from_number=from_, to_number=to, body=body, received_at=now
+                    message_sid=sid, from_number=sender_key(from_), to_number=to, body=body, received_at=now
                 )
         except IntegrityError:
             return InboundMessage.objects.get(message_sid=sid).reply
@@ -124,7 +132,7 @@ def _answer(message: InboundMessage, now: datetime.datetime, simulated: bool) ->
         )
         return Event.NOT_A_MOBILE, ""
     recent = InboundMessage.objects.filter(
-        from_number=message.from_number, received_at__gt=now - datetime.timedelta(hours=1)
+        from_number=sender.as_e164, received_at__gt=now - datetime.timedelta(hours=1)
     ).exclude(pk=message.pk)
     opting = understanding.is_opt_out(message.body) or understanding.is_opt_in(message.body)
     if recent.count() >= settings.SMS_INBOUND_PER_HOUR and not opting:  # STOP always works
