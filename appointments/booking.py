@@ -14,7 +14,7 @@ import dataclasses
 import datetime
 from collections import Counter
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,12 +185,14 @@ def book(
     now: datetime.datetime | None = None,
     rescheduled_from: Appointment | None = None,
     notify: bool = True,
+    prelocked: bool = False,
 ) -> Appointment:
     """Book `citizen` at `start`; raise BookingError (400) or SlotTaken (409).
 
     The citizen gets an SMS confirmation (SMS bookings get it as the webhook's reply) and the
     volunteer an e-mail after commit; `notify=False` (demo data) tells nobody. Reschedules tell the
-    volunteer themselves."""
+    volunteer themselves, and pass `prelocked`: they took this booking's locks already, with the
+    appointment they move (see lifecycle.reschedule)."""
     now = now or timezone.now()
     if citizen.municipality_id != digipunt.municipality_id:
         raise BookingError(_("This citizen belongs to another municipality."), field="citizen")
@@ -199,9 +201,9 @@ def book(
         with transaction.atomic():
             targets = booking_locks(citizen, digipunt, topic, language)
             locked = {volunteer.pk for volunteer in targets[2:]}
-            if LOCKING and digipunt.pk in locks.held(Digipunt):
-                # A reschedule took these locks with the appointment it moves; a volunteer added
-                # since then cannot be locked now without breaking the order, so is not chosen.
+            if LOCKING and prelocked:
+                # A volunteer added since the reschedule took its locks cannot be locked now
+                # without breaking the order, so is not chosen.
                 locked &= locks.held(Volunteer)
             elif LOCKING:
                 # Named in the order bookings used to lock in; lock() sorts them by rank (the
@@ -248,11 +250,12 @@ def book(
                 notify_volunteer(
                     appointment.volunteer, ASSIGNED, start=appointment.start, digipunt=digipunt, topic=topic
                 )
-    except (IntegrityError, locks.LockTimeout) as error:
-        # The database constraint had the last word, or others booking at this place kept it
-        # locked past the timeout: either way someone was faster, and the answer is the next
-        # free times. A deadlock is not that: it would be a bug in the lock order, so it goes on.
-        if isinstance(error, locks.LockTimeout) and error.deadlock:
+    except (IntegrityError, OperationalError) as error:
+        # The database constraint had the last word, or others booking at this place kept its
+        # rows locked past the timeout: either way someone was faster, and the answer is the
+        # next free times. A deadlock is not that (it would be a bug in the lock order), nor is
+        # any other database error: those go on.
+        if isinstance(error, OperationalError) and (not locks.busy(error) or locks.is_deadlock(error)):
             raise
         raise SlotTaken(
             _("This time was just taken."),

@@ -76,9 +76,10 @@ def pending(citizen, now=None) -> list[str]:
 
 def release(citizen, *, by=None, now) -> dict:
     cancelled = 0
-    upcoming = list(upcoming_appointments(citizen, now).order_by("pk"))
-    locks.lock(*upcoming)  # all at once: cancelling one after another keeps the lock order
-    for appointment in upcoming:
+    # All at once, so that cancelling one after another keeps the lock order; then read again:
+    # staff may have checked one in meanwhile (the citizen's lock does not stop that).
+    locks.lock(*upcoming_appointments(citizen, now).order_by("pk"))
+    for appointment in upcoming_appointments(citizen, now).order_by("pk"):
         # One by one through the lifecycle: it takes the booking locks and frees the volunteer
         # and the desk exactly as any cancellation does.
         lifecycle.cancel(appointment, by=by, reason=_("Citizen data erased"), channel="", now=now)

@@ -144,6 +144,7 @@ def reschedule(
             notes=old.notes,
             now=now,
             rescheduled_from=old,
+            prelocked=True,
         )
         if new.volunteer_id == old.volunteer_id:
             notify_volunteer(

@@ -223,6 +223,7 @@ def _citizen(request, pk) -> Citizen:
 
 
 @login_required
+@audit.audited_view(audit.Subject.CITIZEN, lookup="citizen_pk")
 def book_need(request, citizen_pk):
     """Screen 2: topic, language and (when it matters) the place."""
     _office(request)
@@ -243,6 +244,7 @@ def book_need(request, citizen_pk):
 
 
 @login_required
+@audit.audited_view(audit.Subject.CITIZEN, lookup="citizen_pk")
 def book_slot(request, citizen_pk):
     """Screen 3: pick one of the offered slots and confirm (or put the caller on the waitlist)."""
     _office(request)
@@ -298,6 +300,7 @@ def book_slot(request, citizen_pk):
 
 
 @login_required
+@audit.audited_view(audit.Subject.APPOINTMENT)
 def slip(request, pk):
     """A printable confirmation to hand or read to the citizen."""
     _office(request)

@@ -3,11 +3,12 @@
 import logging
 import sys
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from helpdesk.locks import LockTimeout
+from helpdesk import locks
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +47,42 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, LockTimeout):
+        if locks.busy(exception):
             logger.warning("Busy (lock timeout), answered 503 for %s", request.path)
             return unavailable(request, busy=True)
         if isinstance(exception, DATABASE_UNAVAILABLE):
             logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
             return unavailable(request)
         return None
+
+
+class UnreadableBodyMiddleware:
+    """A body Django refuses to parse stays refused, once: the 400 must not become a 500.
+
+    Django answers a form POST that declares a charset other than UTF-8 with BadRequest (a 400),
+    but unlike its other body errors (a broken multipart body, too many fields) it does not mark
+    the body as unreadable, so every later read of request.POST or request.FILES raises again.
+    Whatever reads it after the first failure then fails inside the error handling itself: under
+    DEBUG the technical 400 page (it lists POST and FILES), and the 400 view's CSRF check when the
+    first read was the CSRF middleware's; the answer became a 500. Here the first failure marks
+    the body as unreadable, as Django does for the others: the BadRequest still goes up and is
+    answered 400, and later reads see an empty form. First in MIDDLEWARE, before any reader."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        load = request._load_post_and_files
+
+        def load_once():
+            try:
+                load()
+            except BadRequest:
+                request._mark_post_parse_error()
+                raise
+
+        request._load_post_and_files = load_once
+        return self.get_response(request)
 
 
 def _wants_json(request) -> bool:

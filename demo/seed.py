@@ -268,8 +268,6 @@ def _seed_appointments(municipality: Municipality) -> None:
     from appointments.slots import free_slots
     from helpdesk.models import Citizen
 
-    if Appointment.objects.filter(digipunt__municipality=municipality).exists():
-        return
     citizens = []
     for phone, name, language in DEMO_CITIZENS:
         citizen, _ = Citizen.objects.get_or_create(
@@ -282,12 +280,55 @@ def _seed_appointments(municipality: Municipality) -> None:
     today = timezone.localdate(now)
     places = list(municipality.digipunten.filter(is_active=True).order_by("name"))
 
+    # The last four weeks: history for the statistics.
+    # Written once, in one transaction: a run that failed halfway leaves none of it.
+    if not Appointment.objects.filter(digipunt__municipality=municipality, start__lt=now).exists():
+        with transaction.atomic():
+            from volunteers.models import Volunteer
+
+            volunteers = list(Volunteer.objects.filter(user__username__in=VOLUNTEER_USERNAMES).order_by("pk"))
+            zone = timezone.get_current_timezone()
+            outcomes = ["completed", "completed", "completed", "no_show", "completed", "cancelled"]
+            written = 0
+            for offset in range(28, 0, -1):
+                day = today - datetime.timedelta(days=offset)
+                if day.weekday() >= 5:
+                    continue
+                for index, hour in enumerate((9, 10, 14)):
+                    topic = topics[DEMO_TOPICS[(offset + index) % len(DEMO_TOPICS)]]
+                    start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
+                    status = outcomes[written % len(outcomes)]
+                    appointment = Appointment.objects.create(
+                        digipunt=places[index % len(places)],
+                        topic=topic,
+                        citizen=citizens[written % len(citizens)],
+                        volunteer=volunteers[index % len(volunteers)],
+                        language="nl",
+                        channel=channels[written % len(channels)],
+                        start=start,
+                        end=start + datetime.timedelta(minutes=topic.default_duration_minutes),
+                        status=status,
+                        checked_in_at=start if status == "completed" else None,
+                        completed_at=start + datetime.timedelta(minutes=topic.default_duration_minutes)
+                        if status == "completed"
+                        else None,
+                        cancelled_at=start - datetime.timedelta(days=1) if status == "cancelled" else None,
+                    )
+                    # Booked some days before, as people do: 2 to 11 days ahead (the dashboard's lead time).
+                    booked_at = start - datetime.timedelta(days=2 + written % 10, hours=3)
+                    Appointment.objects.filter(pk=appointment.pk).update(created_at=booked_at)
+                    AppointmentEvent.objects.create(appointment=appointment, action="booked", at=booked_at)
+                    AppointmentEvent.objects.create(appointment=appointment, action=status, at=start)
+                    written += 1
+
     # The coming two weeks: two bookings a working day, through the booking function.
     booked = 0
     for offset in range(1, 15):
         day = today + datetime.timedelta(days=offset)
         for index in range(2):
             citizen = citizens[(offset + index) % len(citizens)]
+            if citizen.appointments.filter(start__date=day).exists():
+                continue  # booked by an earlier run: each booking is its own transaction
             topic = topics[DEMO_TOPICS[(offset * 2 + index) % len(DEMO_TOPICS)]]
             language = citizen.language if citizen.language != "en" or offset % 2 else "nl"
             options = free_slots(
@@ -307,44 +348,6 @@ def _seed_appointments(municipality: Municipality) -> None:
             booked += 1
             if booked % 9 == 0:
                 cancel(appointment, reason="Demo: verhinderd", channel=appointment.channel, notify=False)
-
-    # The last four weeks: history for the statistics.
-    from volunteers.models import Volunteer
-
-    volunteers = list(Volunteer.objects.filter(user__username__in=VOLUNTEER_USERNAMES).order_by("pk"))
-    zone = timezone.get_current_timezone()
-    outcomes = ["completed", "completed", "completed", "no_show", "completed", "cancelled"]
-    written = 0
-    for offset in range(28, 0, -1):
-        day = today - datetime.timedelta(days=offset)
-        if day.weekday() >= 5:
-            continue
-        for index, hour in enumerate((9, 10, 14)):
-            topic = topics[DEMO_TOPICS[(offset + index) % len(DEMO_TOPICS)]]
-            start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
-            status = outcomes[written % len(outcomes)]
-            appointment = Appointment.objects.create(
-                digipunt=places[index % len(places)],
-                topic=topic,
-                citizen=citizens[written % len(citizens)],
-                volunteer=volunteers[index % len(volunteers)],
-                language="nl",
-                channel=channels[written % len(channels)],
-                start=start,
-                end=start + datetime.timedelta(minutes=topic.default_duration_minutes),
-                status=status,
-                checked_in_at=start if status == "completed" else None,
-                completed_at=start + datetime.timedelta(minutes=topic.default_duration_minutes)
-                if status == "completed"
-                else None,
-                cancelled_at=start - datetime.timedelta(days=1) if status == "cancelled" else None,
-            )
-            # Booked some days before, as people do: 2 to 11 days ahead (the dashboard's lead time).
-            booked_at = start - datetime.timedelta(days=2 + written % 10, hours=3)
-            Appointment.objects.filter(pk=appointment.pk).update(created_at=booked_at)
-            AppointmentEvent.objects.create(appointment=appointment, action="booked", at=booked_at)
-            AppointmentEvent.objects.create(appointment=appointment, action=status, at=start)
-            written += 1
 
 
 def demo_logins() -> list[tuple[str, str]]:

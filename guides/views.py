@@ -64,14 +64,10 @@ def _appointment_for(request):
     appointment_id = int_or_none(request.GET.get("appointment"))
     if not appointment_id:
         return None
-    appointment = Appointment.objects.filter(pk=appointment_id).select_related("volunteer").first()
-    if appointment is None:
-        return None
-    mine = appointment.volunteer.user_id == request.user.pk
-    office = (
-        access.digipunten_for(request.user, access.OFFICE_ROLES).filter(pk=appointment.digipunt_id).exists()
+    appointments = access.visits(
+        Appointment.objects.select_related("volunteer"), request.user, volunteer_path="volunteer__user"
     )
-    return appointment if mine or office else None
+    return appointments.filter(pk=appointment_id).first()
 
 
 @login_required

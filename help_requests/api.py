@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -190,19 +191,36 @@ class StatsView(APIView):
 
 
 class NetworkStatsView(APIView):
-    """Every municipality side by side for one calendar year, anonymous: counts below
+    """Every municipality side by side for one completed calendar year, anonymous: counts below
     STATS_MIN_CELL (and the counts that would reveal them) are null. Only whole years, so that two
-    overlapping periods cannot be subtracted to reveal a small count."""
+    overlapping periods cannot be subtracted to reveal a small count; and only years that are
+    over, so that today's table and tomorrow's cannot be either."""
 
     permission_classes = [permissions.IsAuthenticated, IsOfficeMember]
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=False, description="Default: this year")],
+        parameters=[
+            OpenApiParameter(
+                "year",
+                int,
+                required=False,
+                description="A completed year (default: last year); the running year is a 400",
+            )
+        ],
         responses={200: dict, 400: FIELD_ERRORS},
     )
     def get(self, request):
         raw = request.query_params.get("year")
-        year = timezone.localdate().year if raw is None else _positive_int(raw, "year")
+        published = stats.network_years(timezone.localdate())
+        year = published[0] if raw is None else _positive_int(raw, "year")
         if not dates.EARLIEST.year <= year <= dates.LATEST.year:
             raise ValidationError({"year": ["Give a year between 2000 and 2100."]})
+        if year > published[0]:
+            raise ValidationError(
+                {
+                    "year": [
+                        _("Only completed years are published: %(year)s is not over yet.") % {"year": year}
+                    ]
+                }
+            )
         return Response(stats.network(stats.Period.year(year), settings.STATS_MIN_CELL))

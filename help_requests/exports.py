@@ -1,8 +1,11 @@
 """Exports of the help-request log and the statistics: CSV for Excel with Belgian settings (UTF-8
 with BOM, `;` separator) and XLSX, both streamed so memory stays flat for a million rows.
 
-Anonymous: no note, no citizen, no helper. Cells that a spreadsheet would run as a formula
-(starting with = + - @, tab or carriage return) are neutralised with a leading apostrophe.
+Anonymous: no note, no citizen, no helper. Cells that a spreadsheet would run as a formula are
+neutralised with a leading apostrophe: starting with = + - @, tab or carriage return, or with
+the full-width equals, plus, minus and at signs (U+FF1D, U+FF0B, U+FF0D, U+FF20) that
+spreadsheets read as the same, also after zero-width characters or a BOM. Every CSV and XLSX
+the project writes goes through `csv_stream` or `xlsx_file`.
 """
 
 import csv
@@ -12,12 +15,15 @@ from django.utils.translation import gettext as _
 
 from help_requests.models import HelpRequestTopic
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Invisible in a cell and skipped before a trigger: zero-width space, non-joiner, joiner, word
+# joiner, and the byte order mark (zero-width no-break space).
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 CHUNK = 2000
 
 
 def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip(INVISIBLE).startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -117,7 +123,7 @@ def xlsx_file(sheets: list[tuple[str, list, object]]):
     bold = workbook.add_format({"bold": True})
     for name, header, rows in sheets:
         sheet = workbook.add_worksheet(name[:31])
-        sheet.write_row(0, 0, header, bold)
+        sheet.write_row(0, 0, [neutralise(cell) for cell in header], bold)
         for index, row in enumerate(rows, start=1):
             sheet.write_row(index, 0, [neutralise(cell) for cell in row])
     workbook.close()

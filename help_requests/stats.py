@@ -326,9 +326,23 @@ def unmet_demand(municipality_ids, period: Period, digipunt_id=None) -> dict:
     }
 
 
+NETWORK_YEARS = 6
+
+
+def network_years(today: datetime.date) -> list[int]:
+    """The years the network view publishes, newest first: completed calendar years only.
+
+    A year still running changes every day; published live, today's table and tomorrow's would
+    differ by one day's help, and a cell going from 0 to hidden (or from 20 to 21) would show a
+    count of one or two with the day it happened. A completed year is one table that no longer
+    moves. See docs/privacy.md, "Network statistics: the running year"."""
+    return list(range(today.year - 1, today.year - 1 - NETWORK_YEARS, -1))
+
+
 def network(period: Period, k: int) -> dict:
     """Every municipality side by side, anonymous: help requests, per 1,000 inhabitants, and
-    municipalities x topics, with counts below k (and what would reveal them) suppressed."""
+    municipalities x topics, with counts below k (and what would reveal them) suppressed.
+    Callers publish completed years only (network_years)."""
     from help_requests.suppression import suppress
     from helpdesk.models import Municipality
 

@@ -197,15 +197,15 @@ class YearForm(forms.Form):
 
 @login_required
 def network_view(request):
-    """All municipalities side by side for a calendar year, anonymous (small counts suppressed):
-    for everyone in an office, so municipalities can compare without seeing each other's people.
-    Whole years only, so that two overlapping periods cannot be subtracted."""
+    """All municipalities side by side for a completed calendar year, anonymous (small counts
+    suppressed): for everyone in an office, so municipalities can compare without seeing each
+    other's people. Whole years only, so that two overlapping periods cannot be subtracted, and
+    years that are over, so that today's table cannot be subtracted from tomorrow's."""
     if not access.is_office_member(request.user):
         raise PermissionDenied
-    this_year = timezone.localdate().year
-    years = list(range(this_year, this_year - 6, -1))
-    form = YearForm(request.GET or None, years=years, initial={"year": this_year})
-    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else this_year
+    years = stats.network_years(timezone.localdate())
+    form = YearForm(request.GET or None, years=years, initial={"year": years[0]})
+    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else years[0]
     period = stats.Period.year(year)
     k = settings.STATS_MIN_CELL
     return render(

@@ -33,29 +33,22 @@ def allowed_digipunten(user):
 
 
 def _visit(request):
-    """The appointment or walk-in the help is logged for, if the user may log it."""
+    """The appointment or walk-in the help is logged for: 404 when there is none the user may log
+    (whether it does not exist or is not theirs: the answer does not tell)."""
     appointment_id, walk_in_id = (
         int_or_none(request.GET.get("appointment")),
         int_or_none(request.GET.get("walk_in")),
     )
     if appointment_id:
-        appointment = get_object_or_404(
-            Appointment.objects.select_related("digipunt", "topic", "volunteer__user"), pk=appointment_id
+        appointments = access.visits(
+            Appointment.objects.select_related("digipunt", "topic", "volunteer__user"),
+            request.user,
+            volunteer_path="volunteer__user",
         )
-        mine = appointment.volunteer.user_id == request.user.pk
-        office = access.digipunten_for(request.user, access.OFFICE_ROLES).filter(pk=appointment.digipunt_id)
-        if not mine and not office.exists():
-            raise PermissionDenied
-        return appointment, None
+        return get_object_or_404(appointments, pk=appointment_id), None
     if walk_in_id:
-        ticket = get_object_or_404(WalkIn.objects.select_related("digipunt", "topic"), pk=walk_in_id)
-        if (
-            not access.digipunten_for(request.user, access.OFFICE_ROLES)
-            .filter(pk=ticket.digipunt_id)
-            .exists()
-        ):
-            raise PermissionDenied
-        return None, ticket
+        tickets = access.visits(WalkIn.objects.select_related("digipunt", "topic"), request.user)
+        return None, get_object_or_404(tickets, pk=walk_in_id)
     return None, None
 
 

@@ -111,6 +111,18 @@ def digipunten_for(user, roles: Iterable[str] = ALL_ROLES) -> QuerySet:
     return queryset.filter(~Q(municipality_id__in=limited_municipalities) | Q(pk__in=allowed_ids))
 
 
+def visits(queryset: QuerySet, user, *, volunteer_path: str | None = None) -> QuerySet:
+    """The visits (appointments or walk-ins) `user` may act on, such as logging the help given: those
+    at a digipunt where they work in an office role and, with `volunteer_path` (the visit's path to
+    its volunteer's user, "volunteer__user"), those they help at themselves. Look a visit up in
+    this queryset and answer 404 when it is not there: a visit the user may not see must not be
+    told apart from one that does not exist."""
+    condition = Q(digipunt__in=digipunten_for(user, OFFICE_ROLES))
+    if volunteer_path is not None and getattr(user, "is_authenticated", False):
+        condition |= Q(**{volunteer_path: user})
+    return queryset.filter(condition)
+
+
 def primary_role(user) -> str | None:
     """The role that decides the user's home page: the broadest one they hold."""
     if is_network_admin(user):

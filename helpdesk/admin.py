@@ -9,7 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import access
-from helpdesk.models import Citizen, Closure, Digipunt, Membership, Municipality, OpeningHours, Topic
+from helpdesk.models import Closure, Digipunt, Membership, Municipality, OpeningHours, Topic
 from helpdesk.models.municipalities import ACCESSIBILITY_NOTES_MAX_LENGTH, find_overlap
 
 
@@ -171,13 +171,6 @@ class TopicAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return queryset
         ids = access.municipality_ids(request.user, access.CONFIG_ROLES)
         return queryset.filter(municipality_id__in=ids)
-
-
-@admin.register(Citizen)
-class CitizenAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["phone", "name", "municipality", "language", "sms_opt_out", "last_contact_at"]
-    search_fields = ["phone"]
-    readonly_fields = ["created_at", "last_contact_at"]
 
 
 @admin.register(Membership)

@@ -19,13 +19,19 @@ _last_run: dict[str, float] = {}
 
 
 def register(job=None, *, every: datetime.timedelta | None = None):
-    """Add a job (as a decorator, with or without `every`). Registering twice keeps one entry."""
+    """Add a job (as a decorator, with or without `every`). Registering the same function twice
+    keeps one entry; another function with the same name is refused."""
 
     def add(func):
         if every is not None:
             func.every = every
-        if all(known.__name__ != func.__name__ for known in JOBS):
-            JOBS.append(func)
+        for known in JOBS:
+            if known.__name__ == func.__name__:
+                # The name is the Celery task's and the beat entry's: two jobs cannot share it.
+                if known.__module__ != func.__module__ or known.__qualname__ != func.__qualname__:
+                    raise ValueError(f"Two background jobs named {func.__name__}")
+                return func
+        JOBS.append(func)
         return func
 
     return add(job) if job is not None else add

@@ -53,25 +53,35 @@ class _Held:
     """What the current transaction holds.
 
     A transaction is known by its outermost atomic block (and that block's savepoint, inside the
-    test suite's own transaction) and by a no-op on_commit hook that Django drops when the
-    transaction commits or rolls back, or when the savepoint it was taken in is rolled back
-    (which releases those locks too)."""
+    test suite's own transaction). Each lock() call adds a group of rows with a no-op on_commit
+    hook of its own: Django drops the hook when the transaction ends or when the savepoint the
+    call ran in is rolled back, which is exactly when PostgreSQL releases those rows, so a
+    group whose hook is gone is forgotten."""
 
     def __init__(self, owner, sid):
         self.owner, self.sid = owner, sid
-        self.keys: set[tuple] = set()
-        self.highest: tuple | None = None
+        self.groups: list[tuple] = []  # (marker, keys)
         self.timeout_set = False
-        # A function of its own (a bound method would be a new object at every lookup).
-        self.marker = lambda: None
-        transaction.on_commit(self.marker)
 
     def current(self, owner, sid) -> bool:
-        return (
-            self.owner is owner
-            and self.sid == sid
-            and any(hook is self.marker for _sids, hook, _robust in connection.run_on_commit)
-        )
+        return self.owner is owner and self.sid == sid
+
+    def prune(self) -> None:
+        alive = {id(hook) for _sids, hook, _robust in connection.run_on_commit}
+        self.groups = [(marker, keys) for marker, keys in self.groups if id(marker) in alive]
+
+    def add(self, keys) -> None:
+        marker = lambda: None  # noqa: E731  (a function of its own: its identity is the group's)
+        transaction.on_commit(marker)
+        self.groups.append((marker, set(keys)))
+
+    @property
+    def keys(self) -> set:
+        return set().union(*(keys for _marker, keys in self.groups))
+
+    @property
+    def highest(self) -> tuple | None:
+        return max(self.keys, default=None)
 
 
 def _state() -> _Held:
@@ -87,6 +97,11 @@ def _state() -> _Held:
     if held is None or not held.current(owner, sid):
         held = _Held(owner, sid)
         connection._helpdesk_locks = held
+    held.prune()
+    if not held.groups:
+        # Nothing held (a new transaction, or everything rolled back): the timeout is set anew,
+        # since a reused atomic block object cannot tell one transaction from the next.
+        held.timeout_set = False
     return held
 
 
@@ -100,8 +115,20 @@ def _key(obj) -> tuple:
     return (rank, model._meta.label, obj.pk)
 
 
-def _busy(error: OperationalError) -> bool:
-    return getattr(error.__cause__, "sqlstate", None) in _BUSY_SQLSTATES
+def busy(error: Exception) -> bool:
+    """True for a lock timeout or a broken deadlock, wherever in the transaction it happened (the
+    timeout set here applies to every later statement: an UPDATE or an INSERT that waited too)."""
+    if isinstance(error, LockTimeout):
+        return True
+    return (
+        isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) in _BUSY_SQLSTATES
+    )
+
+
+def is_deadlock(error: Exception) -> bool:
+    if isinstance(error, LockTimeout):
+        return error.deadlock
+    return getattr(error.__cause__, "sqlstate", None) == "40P01"
 
 
 def _set_timeout(held: _Held) -> None:
@@ -113,38 +140,43 @@ def _set_timeout(held: _Held) -> None:
     held.timeout_set = True
 
 
-def lock(*objects) -> None:
+def lock(*objects, for_delete: bool = False) -> None:
     """Lock the rows of these model instances for the rest of the transaction, in the fixed order.
+
+    The lock is FOR NO KEY UPDATE: it excludes every other lock() of the same rows but lets others
+    insert rows that point at them (a text to a citizen whose row someone holds), so that an
+    insert never waits in a cycle. `for_delete` takes FOR UPDATE instead, which also holds off
+    such inserts: for a row about to be deleted (an erasure), where a new row pointing at it
+    would survive the deletion.
 
     Raises LockTimeout when a row stays locked longer than LOCK_TIMEOUT_MS, LockOrderError when a
     row would be locked after one that sorts later, RuntimeError outside a transaction.
     """
     held = _state()
     keyed = {_key(obj): obj for obj in objects if obj is not None}
-    new = [key for key in keyed if key not in held.keys]
+    known = held.keys
+    new = [key for key in keyed if key not in known]
     if not new:
         return
     if ORDERED:
         new.sort()
-        if held.highest is not None and new[0] < held.highest:
+        highest = held.highest
+        if highest is not None and new[0] < highest:
             raise LockOrderError(
-                f"{new[0][1]} {new[0][2]} locked after {held.highest[1]} {held.highest[2]}: "
+                f"{new[0][1]} {new[0][2]} locked after {highest[1]} {highest[2]}: "
                 "lock everything a transaction needs in one call, or lock in rank order."
             )
     _set_timeout(held)
     try:
         # One query per model, rows in primary-key order (PostgreSQL locks them in scan order).
         for model, ids in _runs(new, keyed):
-            list(
-                model._default_manager.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk")
-            )
+            rows = model._default_manager.select_for_update(no_key=not for_delete)
+            list(rows.filter(pk__in=ids).order_by("pk").values_list("pk"))
     except OperationalError as error:
-        if _busy(error):
-            deadlock = getattr(error.__cause__, "sqlstate", None) == "40P01"
-            raise LockTimeout(str(error), deadlock=deadlock) from error
+        if busy(error):
+            raise LockTimeout(str(error), deadlock=is_deadlock(error)) from error
         raise
-    held.keys.update(new)
-    held.highest = max(new) if held.highest is None else max(held.highest, max(new))
+    held.add(new)
     if after_lock is not None:
         after_lock([type(keyed[key]) for key in new])
 
@@ -175,11 +207,9 @@ def try_lock(obj) -> bool:
     if key in held.keys:
         return True
     model = type(obj)
-    got = bool(
-        list(model._default_manager.select_for_update(skip_locked=True).filter(pk=obj.pk).values_list("pk"))
-    )
+    rows = model._default_manager.select_for_update(no_key=True, skip_locked=True)
+    got = bool(list(rows.filter(pk=obj.pk).values_list("pk")))
     if got:
         # Held from now on: later waits must still sort after it, or a cycle could close here.
-        held.keys.add(key)
-        held.highest = key if held.highest is None else max(held.highest, key)
+        held.add([key])
     return got

@@ -63,18 +63,28 @@ class AuditedListMixin:
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         filters = sorted(name for name in request.query_params if name != "page")
-        ids = access.municipality_ids(request.user, access.OFFICE_ROLES)
-        audit.viewed(
+        audit.viewed_list(
             self.audit_subject,
+            request.user,
             detail="api list" + (f" by {', '.join(filters)}" if filters else ""),
-            # The caller's one municipality; none when they see several (network admin).
-            municipality_id=next(iter(ids)) if ids is not None and len(ids) == 1 else None,
         )
         return response
 
 
+class AuditedRetrieveMixin:
+    """One record of personal data leaves an audit entry (put it before RetrieveModelMixin)."""
+
+    audit_subject: str
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()  # a record the caller may not see is a 404, and no look
+        audit.viewed(self.audit_subject, instance, detail="api")
+        return Response(self.get_serializer(instance).data)
+
+
 class CitizenViewSet(
     AuditedListMixin,
+    AuditedRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -92,11 +102,6 @@ class CitizenViewSet(
 
     def get_queryset(self):
         return access.scope(Citizen.objects.order_by("pk"), self.request.user, access.OFFICE_ROLES)
-
-    def retrieve(self, request, *args, **kwargs):
-        citizen = self.get_object()
-        audit.viewed(audit.Subject.CITIZEN, citizen, detail="api")
-        return Response(self.get_serializer(citizen).data)
 
     @extend_schema(
         request=EraseRequestSerializer,

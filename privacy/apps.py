@@ -10,4 +10,5 @@ class PrivacyConfig(AppConfig):
         from helpdesk.models import Citizen
         from privacy import audit, jobs  # noqa: F401  (jobs registers the retention purge)
 
-        audit.watch(Citizen, audit.Subject.CITIZEN)
+        # Consent is tracked: whoever changes the SMS opt-out, the entry says so.
+        audit.watch(Citizen, audit.Subject.CITIZEN, tracked=("sms_opt_out",))

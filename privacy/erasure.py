@@ -84,7 +84,8 @@ def erase(citizen: Citizen, *, by=None, reason: str = "request", now=None, still
         # citizen may have come first. `still` is the purge's own condition, checked again here.
         if not Citizen.objects.filter(pk=citizen.pk).exists():
             return {}
-        locks.lock(citizen)
+        # FOR UPDATE, not the usual lock: no text or booking may point at the row once it goes.
+        locks.lock(citizen, for_delete=True)
         citizen = Citizen.objects.filter(still or Q(), pk=citizen.pk).first()
         if citizen is None:
             return {}

@@ -67,10 +67,10 @@ def citizen_lookup(request):
 
 
 @login_required
+@audit.audited_view(audit.Subject.CITIZEN, detail="privacy page")
 def citizen_detail(request, pk):
     _office_or_403(request.user)
     citizen = _citizen_or_404(request.user, pk)
-    audit.viewed(audit.Subject.CITIZEN, citizen, detail="privacy page")
     context = {
         "citizen": citizen,
         "counts": {

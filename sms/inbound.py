@@ -33,6 +33,14 @@ def clean_body(body: str) -> str:
     return CONTROL.sub("", body or "")[: understanding.MAX_LENGTH]
 
 
+def sender_key(from_: str) -> str:
+    """How a sender is stored and counted: E.164 when it is a phone number, so that +32470630001,
+    0470630001 and 0032470630001 are one sender to the hourly limit (and to an erasure); a sender
+    ID that is no number stays as received."""
+    number = phones.parse(from_)
+    return number.as_e164 if number is not None else from_
+
+
 def receive(
     *, sid: str, from_: str, to: str, body: str, now: datetime.datetime | None = None, simulated: bool = False
 ) -> str:
@@ -50,23 +58,24 @@ def receive(
         try:
             with transaction.atomic():
                 message = InboundMessage.objects.create(
-                    message_sid=sid, from_number=from_, to_number=to, body=body, received_at=now
+                    message_sid=sid, from_number=sender_key(from_), to_number=to, body=body, received_at=now
                 )
         except IntegrityError:
             return InboundMessage.objects.get(message_sid=sid).reply
         try:
             with transaction.atomic():
                 event, reply = _answer(message, now, simulated)
-        except locks.LockTimeout:
-            # Someone else holds this citizen's or this digipunt's rows: nothing of the answer
-            # was kept, so asking again is safe. Every channel answers a lock timeout this way.
-            logger.warning("Inbound SMS %s: busy (lock timeout), asked to send again", sid)
-            event, reply = _busy(message)
-        except Exception:
-            # A bug must not lose the message or leave the citizen without an answer: the message
-            # stays stored, staff are asked to call, and the citizen is told so.
-            logger.exception("Inbound SMS %s could not be handled", sid)
-            event, reply = _failed(message, now)
+        except Exception as error:
+            if locks.busy(error):
+                # Someone else held this citizen's or this digipunt's rows too long: nothing of
+                # the answer was kept, so asking again is safe. Every channel answers so.
+                logger.warning("Inbound SMS %s: busy (lock timeout), asked to send again", sid)
+                event, reply = _busy(message)
+            else:
+                # A bug must not lose the message or leave the citizen without an answer: the
+                # message stays stored, staff are asked to call, and the citizen is told so.
+                logger.exception("Inbound SMS %s could not be handled", sid)
+                event, reply = _failed(message, now)
         message.event, message.reply = event, reply
         message.save(update_fields=["municipality", "citizen", "event", "reply"])
     return reply
@@ -79,6 +88,8 @@ def _busy(message: InboundMessage) -> tuple[str, str]:
         return Event.NONE, ""
     citizen = Citizen.objects.filter(municipality_id=message.municipality_id, phone=sender).first()
     message.citizen = citizen
+    if citizen is not None and citizen.sms_opt_out:
+        return Event.NONE, ""  # STOP means no texts, not even this one
     language = citizen.language if citizen is not None else message.municipality.default_language
     return Event.NONE, render("busy", language)
 
@@ -121,7 +132,7 @@ def _answer(message: InboundMessage, now: datetime.datetime, simulated: bool) ->
         )
         return Event.NOT_A_MOBILE, ""
     recent = InboundMessage.objects.filter(
-        from_number=message.from_number, received_at__gt=now - datetime.timedelta(hours=1)
+        from_number=sender.as_e164, received_at__gt=now - datetime.timedelta(hours=1)
     ).exclude(pk=message.pk)
     opting = understanding.is_opt_out(message.body) or understanding.is_opt_in(message.body)
     if recent.count() >= settings.SMS_INBOUND_PER_HOUR and not opting:  # STOP always works

@@ -121,7 +121,8 @@ class InboundMessage(models.Model):
     citizen = models.ForeignKey(
         Citizen, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_messages"
     )
-    # As received: a sender ID need not be a phone number.
+    # E.164 when it is a phone number (sms.inbound.sender_key), else as received: a sender ID need
+    # not be a phone number.
     from_number = models.CharField(_("from"), max_length=40)
     to_number = models.CharField(_("to"), max_length=40)
     body = models.TextField(_("text"), blank=True)

@@ -1,10 +1,45 @@
-"""An SMS opt-out outlives the erasure of the citizen who sent STOP (see ErasedOptOut)."""
+"""The SMS opt-out: set and lifted here only, audited each time; and it outlives the erasure of the
+citizen who sent STOP (see ErasedOptOut).
+
+Staff may record an opt-out (the citizen API, the admin: saved, so the audit signal logs it); only
+the citizen lifts one, by texting START (`lift`). Both write with a queryset update inside the
+SMS transaction, so the entry is written here.
+"""
 
 from django.db.models.signals import pre_save
 from django.utils.crypto import salted_hmac
 
 from helpdesk.models import Citizen
+from privacy import audit
 from sms.models import ErasedOptOut
+
+STOP = "STOP"  # the citizen texted STOP (or another opt-out word)
+START = "START"
+CARRIER = "carrier"  # Twilio refused to send: the number opted out at the carrier
+
+
+def record(citizens, *, why: str) -> int:
+    """Opt out a citizen, or every citizen of a queryset; returns how many had not opted out yet
+    (each of those gets its audit entry, the others are left as they are)."""
+    single = isinstance(citizens, Citizen)
+    rows = Citizen.objects.filter(pk=citizens.pk) if single else citizens
+    count = 0
+    for citizen in rows.filter(sms_opt_out=False).only("pk", "municipality_id"):
+        if Citizen.objects.filter(pk=citizen.pk, sms_opt_out=False).update(sms_opt_out=True):
+            audit.changed(audit.Subject.CITIZEN, citizen, {"sms_opt_out": True}, why=why)
+            count += 1
+    if single:
+        citizens.sms_opt_out = True
+    return count
+
+
+def lift(citizen: Citizen) -> bool:
+    """The citizen texted START: SMS again. Returns whether they had opted out."""
+    changed = Citizen.objects.filter(pk=citizen.pk, sms_opt_out=True).update(sms_opt_out=False)
+    citizen.sms_opt_out = False
+    if changed:
+        audit.changed(audit.Subject.CITIZEN, citizen, {"sms_opt_out": False}, why=START)
+    return bool(changed)
 
 
 def number_hash(phone) -> str:

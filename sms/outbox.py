@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.models import Citizen
-from helpdesk.phones import can_receive_sms
-from sms import backends, gsm
+from helpdesk.phones import can_receive_sms, parse
+from sms import backends, gsm, optout
 from sms.models import OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -77,8 +77,11 @@ def record_reply(*, citizen: Citizen, body: str, now: datetime.datetime) -> Outb
 
 
 def sent_today(to, now: datetime.datetime) -> list[datetime.datetime]:
+    """When this number got an SMS in the last 24 hours. Keyed on the E.164 number: `to` is stored
+    normalised (a PhoneNumberField) and is looked up normalised, in whatever notation it comes."""
+    number = parse(str(to)) or to
     return list(
-        OutboundMessage.objects.filter(to=to, sent_at__gt=now - datetime.timedelta(days=1))
+        OutboundMessage.objects.filter(to=number, sent_at__gt=now - datetime.timedelta(days=1))
         .order_by("sent_at")
         .values_list("sent_at", flat=True)
     )
@@ -185,7 +188,7 @@ def deliver(message: OutboundMessage, token: str, *, backend, now: datetime.date
             last_error=str(error)[:200],
         )
         if error.code == backends.OPTED_OUT and citizen is not None:
-            Citizen.objects.filter(pk=citizen.pk).update(sms_opt_out=True)
+            optout.record(citizen, why=optout.CARRIER)
         return Status.FAILED
     except Exception as error:  # TemporaryError, or a backend bug: never lose the message
         give_up = attempts >= settings.SMS_MAX_ATTEMPTS
@@ -252,5 +255,5 @@ def apply_status(*, sid: str, status: str, error_code: str = "") -> bool:
         fields["last_error"] = f"carrier: {status} {error_code}".strip()
     changed = OutboundMessage.objects.filter(provider_sid=sid, status__in=lower).update(**fields)
     if changed and new == Status.FAILED and error_code == backends.OPTED_OUT:
-        Citizen.objects.filter(outbound_messages__provider_sid=sid).update(sms_opt_out=True)
+        optout.record(Citizen.objects.filter(outbound_messages__provider_sid=sid), why=optout.CARRIER)
     return bool(changed)

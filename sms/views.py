@@ -148,16 +148,18 @@ def undelivered_done(request, pk):
 
 
 @login_required
+@audit.audited_view(audit.Subject.SMS, model=Citizen, detail="thread")
 def citizen_thread(request, pk):
     _office(request)
     citizen = get_object_or_404(_scoped(Citizen.objects.select_related("municipality"), request), pk=pk)
-    audit.viewed(audit.Subject.SMS, citizen, detail="thread")
     return render(request, "sms/thread.html", {"citizen": citizen, "thread": thread(citizen)})
 
 
 @login_required
 def simulator(request):
-    """A phone on screen: type as a citizen, see the replies. The same engine as real SMS."""
+    """A phone on screen: type as a citizen, see the replies. The same engine as real SMS, but
+    only ever the threads of citizens made here (`Citizen.simulated`): a real citizen's number
+    shows nothing, and the form refuses to text as one."""
     _office(request)
     municipalities = _scoped(Municipality.objects.exclude(sms_number__isnull=True), request).order_by("name")
     initial = {
@@ -185,7 +187,7 @@ def simulator(request):
         )
         phone = initial["phone"]
     if municipality is not None and phone:
-        citizen = Citizen.objects.filter(municipality=municipality, phone=str(phone)).first()
+        citizen = Citizen.objects.filter(municipality=municipality, phone=str(phone), simulated=True).first()
     return render(
         request,
         "sms/simulator.html",

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from tests.test_isolation import concrete_paths, world_a  # noqa: F401 (fixture)
+from tests.test_isolation import concrete_paths, records_a, world_a  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -2,12 +2,19 @@
 page and every API endpoint, with every id of municipality A's records in every id slot, and
 never sees any of A's personal or internal data.
 
-The URL list is read from the URLconf, so a page added later is covered without editing this."""
+The URL list is read from the URLconf, so a page added later is covered without editing this.
+Ids read from the query string (`?appointment=`) are found in the source, and each is tried on
+every page without ids in its path: another municipality's record must answer exactly as a
+record that does not exist (no existence oracle), and show nothing."""
 
 import datetime
 import re
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -37,7 +44,8 @@ MARKERS = [
 
 
 @pytest.fixture
-def world_a(frozen_now, digipunt_a, staff_a, coordinator_a):
+def records_a(frozen_now, digipunt_a, staff_a, coordinator_a):
+    """A's records by name, one of each kind."""
     digipunt_a.street = "Geheimstraat 1"
     digipunt_a.name = "Bibliotheek Geheimstraat"
     digipunt_a.save()
@@ -108,27 +116,28 @@ def world_a(frozen_now, digipunt_a, staff_a, coordinator_a):
         created_at=frozen_now,
     )
     guide = GuideFactory(municipality=municipality, title="Geheime gids", shared=False, topics=[local_topic])
-    ids = {
-        obj.pk
-        for obj in [
-            guide,
-            citizen,
-            volunteer,
-            volunteer.user,
-            staff_a,
-            coordinator_a,
-            local_topic,
-            appointment,
-            help_request,
-            walk_in,
-            inbound,
-            outbound,
-            callback,
-            digipunt_a,
-            municipality,
-        ]
+    return {
+        "guide": guide,
+        "citizen": citizen,
+        "volunteer": volunteer,
+        "volunteer_user": volunteer.user,
+        "staff": staff_a,
+        "coordinator": coordinator_a,
+        "topic": local_topic,
+        "appointment": appointment,
+        "help_request": help_request,
+        "walk_in": walk_in,
+        "inbound": inbound,
+        "outbound": outbound,
+        "callback": callback,
+        "digipunt": digipunt_a,
+        "municipality": municipality,
     }
-    return sorted(ids)
+
+
+@pytest.fixture
+def world_a(records_a):
+    return sorted({obj.pk for obj in records_a.values()})
 
 
 def concrete_paths(ids):
@@ -199,3 +208,107 @@ def test_the_scan_does_find_data_when_it_is_yours_to_see(world_a, web, api, staf
     assert any(path.startswith("/sms/citizens/") for path in leaks)
     assert any(path.startswith("/privacy/citizens/") for path in leaks)
     assert any(path.startswith("/guides/") for path in leaks)
+
+
+# Query-string ids ------------------------------------------------------------------------------
+
+# `request.GET.get("x")`, `request.GET["x"]`, `query_params.get("x")`, `params.get("x")`.
+QUERY_READ = re.compile(r"""(?:\bGET|\bquery_params|(?<![.\w])params)(?:\.get\(|\[)\s*["'](\w+)["']""")
+# Names read through forms and filter sets bound to the query string (StatsFilterForm, NeedForm,
+# SearchForm, AuditFilterForm, YearForm, the API's FilterSets): not seen by the pattern above.
+FORM_PARAMS = {"municipality", "digipunt", "topic", "subject_id", "year", "q", "phone", "date", "status"}
+# Each name that can name one of A's records, with the record it names: how to get its value.
+QUERY_IDS = {
+    "appointment": lambda r: r["appointment"].pk,
+    "walk_in": lambda r: r["walk_in"].pk,
+    "digipunt": lambda r: r["digipunt"].pk,
+    "municipality": lambda r: r["municipality"].pk,
+    "guide": lambda r: r["guide"].pk,
+    "subject_id": lambda r: r["citizen"].pk,
+    "topic": lambda r: r["topic"].code,
+    "phone": lambda r: str(r["citizen"].phone),
+}
+# And the same name for a record that does not exist.
+MISSING = {"topic": "no_such_topic", "phone": "+32470000999"}
+MISSING_ID = 987_654
+# Names that name no record: dates, pages, languages, texts, where to go next.
+NOT_IDS = {"date", "from", "to", "year", "page", "next", "language", "q", "status"}
+
+
+def query_names() -> set[str]:
+    """Every query-string name the project's own code reads."""
+    root = Path(settings.BASE_DIR)
+    folders = [root / "config"] + [
+        Path(app.path)
+        for app in apps.get_app_configs()
+        if Path(app.path).is_relative_to(root) and "site-packages" not in Path(app.path).parts
+    ]
+    names = set(FORM_PARAMS)
+    for folder in folders:
+        for source in folder.rglob("*.py"):
+            names |= set(QUERY_READ.findall(source.read_text(encoding="utf-8")))
+    return names
+
+
+def test_every_query_string_name_is_classified():
+    """A view that starts reading a new name from the query string must say here whether it
+    names a record (and so is scanned below) or not."""
+    names = query_names()
+    assert {"appointment", "walk_in", "guide", "phone"} <= names  # the source was really read
+    assert names - set(QUERY_IDS) - NOT_IDS == set()
+
+
+def plain_paths() -> list[str]:
+    return sorted(path for path in set(concrete_paths([])) if not re.search(r"[<>()?\\]", path))
+
+
+def query_scan(user, records, web, api):
+    """(oracles, leaks, server errors) over every path without ids, each query id in turn."""
+    browser, client = web(user), api(user)
+    oracles, leaks, errors = [], {}, []
+
+    def digits(text) -> str:
+        return re.sub(r"\D", "", str(text))
+
+    def get(path, query):
+        cache.clear()
+        url = f"{path}?{urlencode(query)}"
+        response = client.get(url) if path.startswith("/api/") else browser.get(url)
+        if response.status_code >= 500 or response.status_code == 429:
+            errors.append((url, response.status_code))
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8", errors="replace")
+        # A page may echo what was asked (the number searched for): that is no leak.
+        asked = digits(next(iter(query.values())))
+        found = [m for m in MARKERS if m in text and not (digits(m) and digits(m) in asked)]
+        if found:
+            leaks[url] = found
+        return response.status_code
+
+    paths = plain_paths()
+    assert len(paths) > 40
+    for path in paths:
+        for name, value_of in QUERY_IDS.items():
+            theirs = get(path, {name: value_of(records)})
+            missing = get(path, {name: MISSING.get(name, MISSING_ID)})
+            if theirs != missing:
+                oracles.append((path, name, theirs, missing))
+    return oracles, leaks, errors
+
+
+def test_query_string_ids_of_another_municipality_are_not_found_like_missing_ones(
+    records_a, web, api, outsider, digipunt_b
+):
+    oracles, leaks, errors = query_scan(outsider, records_a, web, api)
+    assert not errors
+    assert not leaks
+    assert not oracles
+
+
+def test_the_query_scan_does_tell_records_apart_when_they_are_yours(records_a, web, api, staff_a):
+    """The scan above proves something only if it can see a difference where there is one."""
+    oracles, _leaks, errors = query_scan(staff_a, records_a, web, api)
+    assert not errors
+    differing = {(path, name) for path, name, _theirs, _missing in oracles}
+    assert ("/help/log/", "appointment") in differing
+    assert ("/help/log/", "walk_in") in differing

@@ -159,9 +159,26 @@ class Volunteer(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
     def save(self, *args, **kwargs):
+        """Every change of a volunteer (the staff page, the API, an approval, the shell) comes
+        through here, so this is where leaving ends the calendar link: a volunteer who goes from
+        or to `left` gets a new token, and the old link stays 404 even after a return. (Rotating
+        on the way back too covers those who left before this rule.)"""
+        fields = kwargs.get("update_fields")
         if not self.calendar_salt:
             self._new_calendar_salt()
+        elif (fields is None or "status" in fields) and self._crosses_left():
+            self._new_calendar_salt()
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "calendar_salt", "calendar_token_hash"}
         super().save(*args, **kwargs)
+
+    def _crosses_left(self) -> bool:
+        """Whether this save moves the volunteer into or out of `left`."""
+        if self._state.adding or self.pk is None:
+            return False
+        stored = Volunteer.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        left = self.Status.LEFT
+        return stored is not None and (stored == left) != (self.status == left)
 
     @property
     def first_name(self) -> str:

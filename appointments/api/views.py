@@ -28,7 +28,7 @@ from helpdesk.languages import current_language
 from helpdesk.localtime import local_zone
 from helpdesk.models import Citizen
 from privacy import audit
-from privacy.api import AuditedListMixin
+from privacy.api import AuditedListMixin, AuditedRetrieveMixin
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 62
@@ -122,6 +122,7 @@ TRANSITION_RESPONSES = {
 
 class AppointmentViewSet(
     AuditedListMixin,
+    AuditedRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

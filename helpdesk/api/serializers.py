@@ -9,6 +9,7 @@ from helpdesk import access, passwords
 from helpdesk.api.fields import LanguageListField, LocalTimeField
 from helpdesk.languages import Language
 from helpdesk.models import Citizen, Closure, Digipunt, Municipality, OpeningHours, Topic
+from helpdesk.models.citizens import OPT_OUT_LIFTED
 from helpdesk.models.municipalities import ACCESSIBILITY_NOTES_MAX_LENGTH, find_overlap
 from helpdesk.phones import REGION
 
@@ -182,6 +183,12 @@ class CitizenSerializer(serializers.ModelSerializer):
             "last_contact_at",
         ]
         read_only_fields = ["last_contact_at"]
+        extra_kwargs = {
+            "sms_opt_out": {
+                "help_text": "true records that the citizen wants no SMS. Only the citizen lifts it, by "
+                "texting START: false for a citizen who opted out is a 400 on this field."
+            }
+        }
         # Uniqueness per municipality is checked in validate(), where the municipality is known.
         validators = []
 
@@ -192,6 +199,12 @@ class CitizenSerializer(serializers.ModelSerializer):
             self.fields["municipality"].queryset = access.scope(
                 Municipality.objects.all(), request.user, access.OFFICE_ROLES
             )
+
+    def validate_sms_opt_out(self, value):
+        """Staff record an opt-out (the citizen said so on the phone); only the citizen lifts it."""
+        if not value and self.instance is not None and self.instance.sms_opt_out:
+            raise serializers.ValidationError(OPT_OUT_LIFTED, code="opt_out_lifted")
+        return value
 
     def validate(self, attrs):
         municipality = attrs.get("municipality") or getattr(self.instance, "municipality", None)

@@ -1,5 +1,6 @@
 """Citizens: the people who ask for help. Deliberately minimal personal data."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,10 @@ from helpdesk.languages import Language
 from helpdesk.phones import REGION, can_receive_sms
 
 from .municipalities import Municipality
+
+# Staff may record that a citizen wants no SMS; lifting it is the citizen's own act (texting START,
+# sms/optout.py, which writes with an update and so never comes through save()).
+OPT_OUT_LIFTED = _("Only the citizen can switch SMS back on, by texting START.")
 
 
 class Citizen(models.Model):
@@ -44,6 +49,18 @@ class Citizen(models.Model):
 
     def __str__(self):
         return self.first_name or str(self.phone)
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if (
+            not self._state.adding
+            and not self.sms_opt_out
+            and (fields is None or "sms_opt_out" in fields)
+            and Citizen.objects.filter(pk=self.pk, sms_opt_out=True).exists()
+        ):
+            # The last line behind the API and the admin, which refuse it in their own words.
+            raise ValidationError({"sms_opt_out": OPT_OUT_LIFTED}, code="opt_out_lifted")
+        super().save(*args, **kwargs)
 
     @property
     def first_name(self) -> str:

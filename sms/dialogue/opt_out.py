@@ -1,15 +1,14 @@
 """STOP and START: opting out of every SMS, and back in."""
 
 from appointments.models import Appointment
-from helpdesk.models import Citizen
+from sms import optout
 from sms.dialogue.state import Event, Reply, State
 from sms.models import Conversation, OutboundMessage
 from sms.texts import render
 
 
 def opt_out(citizen, now, language) -> Reply:
-    Citizen.objects.filter(pk=citizen.pk).update(sms_opt_out=True)
-    citizen.sms_opt_out = True
+    optout.record(citizen, why=optout.STOP)
     # Nothing more goes out: queued reminders and offers are cancelled with the opt-out.
     OutboundMessage.objects.filter(
         citizen=citizen, status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING]
@@ -19,8 +18,7 @@ def opt_out(citizen, now, language) -> Reply:
 
 
 def opt_in(citizen, now) -> Reply:
-    Citizen.objects.filter(pk=citizen.pk).update(sms_opt_out=False)
-    citizen.sms_opt_out = False
+    optout.lift(citizen)
     # Reminders cancelled by the opt-out come back for appointments still ahead.
     OutboundMessage.objects.filter(
         citizen=citizen,

@@ -42,18 +42,20 @@ def text_waitlist_offer(entry: WaitlistEntry, *, now: datetime.datetime) -> Outb
     Not while the citizen is in the middle of another exchange (their "1" would answer the wrong
     question): then the offer stays on the counter's list for staff to phone."""
     citizen = entry.citizen
-    language = entry.language if entry.language in ("nl", "fr", "en") else citizen.language
-    conversation, _created = Conversation.objects.get_or_create(
-        citizen=citizen, defaults={"language": language}
-    )
     # This runs inside someone else's change (a cancellation), which holds rows that sort after
-    # the conversation: waiting for it could close a deadlock with the citizen's own SMS being
-    # answered right now, so never wait. Taken: the staff phone instead.
-    if not locks.try_lock(conversation):
+    # the citizen and the conversation: waiting for them could close a deadlock with the
+    # citizen's own SMS, a booking for them or their erasure running right now, so never wait.
+    # Taken: the staff phone instead.
+    if citizen is None or not locks.try_lock(citizen):
         return None
-    conversation.refresh_from_db()
-    if conversation.state != State.IDLE and conversation.expires_at and conversation.expires_at > now:
-        return None
+    conversation = Conversation.objects.filter(citizen=citizen).first()
+    if conversation is not None:
+        if not locks.try_lock(conversation):
+            return None
+        conversation.refresh_from_db()
+        if conversation.state != State.IDLE and conversation.expires_at and conversation.expires_at > now:
+            return None
+    language = entry.language if entry.language in ("nl", "fr", "en") else citizen.language
     message = outbox.queue(
         municipality_id=entry.municipality_id,
         to=citizen.phone,
@@ -69,6 +71,8 @@ def text_waitlist_offer(entry: WaitlistEntry, *, now: datetime.datetime) -> Outb
         key=f"offer:{entry.pk}:{entry.offered_start.isoformat()}",
     )
     if message is not None:
+        if conversation is None:
+            conversation = Conversation(citizen=citizen)
         conversation.language = language
         _set(
             conversation,

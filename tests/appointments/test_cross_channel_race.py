@@ -148,3 +148,85 @@ def test_sms_and_api_booking_for_one_citizen_at_once_never_deadlock_or_double_bo
     # Whoever got the citizen first booked; the other heard "taken": the channels did race.
     assert [o["api"] == 201 for o in outcomes] == [number % 2 == 1 for number in range(50)], outcomes
     assert Appointment.objects.filter(digipunt=digipunt, status="booked").count() == len(outcomes)
+
+
+def test_a_waitlist_offer_during_the_citizens_own_sms_never_deadlocks(place, frozen_now):
+    """Staff cancel an appointment whose time suits a citizen on the SMS waitlist, while that
+    citizen's own SMS is being answered. The offer is texted inside the cancellation, which then
+    holds the appointment; the SMS holds the citizen. The offer must not wait for the citizen."""
+    from appointments import waitlist
+    from helpdesk.models import Topic
+
+    municipality, digipunt, token = place
+    taxes = Topic.objects.get(code="taxes")
+    outcomes = []
+    for number in range(5):
+        waiting = CitizenFactory(municipality=municipality)
+        start, _digipunt_id = offered_times(waiting)  # waiting has a conversation, like anyone who texted
+        sms(str(waiting.phone), "STOP", f"SMstop{number:08d}")
+        sms(str(waiting.phone), "START", f"SMstart{number:08d}")
+        waitlist.add(citizen=waiting, topic=taxes, language="nl", channel="sms")
+        booked = (
+            Client()
+            .post(
+                "/api/v1/appointments/",
+                {
+                    "digipunt": digipunt.pk,
+                    "topic": "taxes",
+                    "start": start,
+                    "language": "nl",
+                    "channel": "phone",
+                    "citizen": {"phone": f"+3247155{number:04d}"},
+                },
+                content_type="application/json",
+                headers={"Authorization": f"Token {token}"},
+            )
+            .json()
+        )
+        citizen_locked = threading.Event()
+        outcome = {}
+
+        def hold_the_citizen(models, citizen_locked=citizen_locked):
+            if threading.current_thread().name == "sms" and Citizen in models and not citizen_locked.is_set():
+                citizen_locked.set()
+                threading.Event().wait(HOLD_SECONDS * 4)
+
+        def by_sms(phone=str(waiting.phone), number=number, outcome=outcome):
+            try:
+                outcome["sms"] = sms(phone, "INFO", f"SMinfo{number:08d}")
+            finally:
+                connections.close_all()
+
+        def cancel(appointment_id=booked["id"], outcome=outcome, citizen_locked=citizen_locked):
+            try:
+                citizen_locked.wait(5)
+                outcome["cancel"] = (
+                    Client()
+                    .post(
+                        f"/api/v1/appointments/{appointment_id}/cancel/",
+                        {"reason": "ziek"},
+                        content_type="application/json",
+                        headers={"Authorization": f"Token {token}"},
+                    )
+                    .status_code
+                )
+            finally:
+                connections.close_all()
+
+        locks.after_lock = hold_the_citizen
+        try:
+            threads = [
+                threading.Thread(target=by_sms, name="sms"),
+                threading.Thread(target=cancel, name="api"),
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+        finally:
+            locks.after_lock = None
+        outcomes.append(outcome)
+    for outcome in outcomes:
+        assert outcome["cancel"] == 200, outcomes
+        assert outcome["sms"][0] == 200, outcomes
+        assert "send your message again" not in outcome["sms"][1], outcomes

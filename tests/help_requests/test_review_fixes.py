@@ -27,14 +27,14 @@ def test_a_zero_is_never_the_second_hidden_cell():
 
 
 def test_network_figures_are_for_whole_calendar_years(api, coordinator_b, digipunt_a, taxes, time_machine):
-    for day in (datetime.date(2026, 11, 20), datetime.date(2026, 11, 21)):
+    for day in (datetime.date(2025, 11, 20), datetime.date(2025, 11, 21)):
         log(digipunt_a, [taxes], date=day)
     client = api(coordinator_b)
-    this_year = client.get("/api/v1/stats/network/").json()
-    assert this_year["period"] == {"from": "2026-01-01", "to": "2026-12-31"}
+    last_year = client.get("/api/v1/stats/network/").json()  # the last completed year
+    assert last_year["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
     # A period of its own choosing is not possible: from/to are not parameters here.
-    narrowed = client.get("/api/v1/stats/network/", {"from": "2026-11-20", "to": "2026-11-20"}).json()
-    assert narrowed["period"] == this_year["period"]
+    narrowed = client.get("/api/v1/stats/network/", {"from": "2025-11-20", "to": "2025-11-20"}).json()
+    assert narrowed["period"] == last_year["period"]
     assert client.get("/api/v1/stats/network/", {"year": "1999"}).status_code == 400
     assert client.get("/api/v1/stats/network/", {"year": "abc"}).status_code == 400
 

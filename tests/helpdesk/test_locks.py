@@ -7,7 +7,8 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk import locks
-from helpdesk.models import Municipality
+from helpdesk.models import Citizen, Digipunt, Municipality
+from sms.models import Conversation
 from tests.factories import CitizenFactory, DigipuntFactory, MunicipalityFactory
 
 postgres_only = pytest.mark.skipif(
@@ -71,6 +72,35 @@ def test_the_same_decorated_function_twice_is_two_transactions(rows):
 
     work(digipunt)
     work(citizen)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_decorated_function_twice_is_two_transactions_outside_the_test_suite_too():
+    municipality = MunicipalityFactory()
+    citizen, digipunt = CitizenFactory(municipality=municipality), DigipuntFactory(municipality=municipality)
+
+    @transaction.atomic
+    def work(obj):
+        locks.lock(obj)
+
+    work(digipunt)
+    work(citizen)
+
+
+def test_a_savepoint_rolled_back_after_an_earlier_lock_forgets_only_its_own_rows(rows):
+    citizen, digipunt = rows
+    with transaction.atomic():
+        locks.lock(citizen)
+        try:
+            with transaction.atomic():
+                locks.lock(digipunt)
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        assert locks.held(Digipunt) == set()
+        assert locks.held(Citizen) == {citizen.pk}
+        conversation = Conversation.objects.create(citizen=citizen)
+        locks.lock(conversation)  # 20 after 10: in order once the digipunt (30) is released
 
 
 def test_a_rolled_back_savepoint_releases_what_it_locked(rows):
