@@ -18,3 +18,10 @@ def test_json_nested_too_deep_or_broken_is_a_400(api, coordinator_a, body):
     response = client.generic("POST", "/api/v1/guides/", body, content_type="application/json")
     assert response.status_code == 400
     assert "detail" in response.json()
+
+
+def test_the_nesting_message_is_translated(api, coordinator_a):
+    response = api(coordinator_a).generic(
+        "POST", "/api/v1/guides/", "[" * 100_000 + "]" * 100_000, content_type="application/json"
+    )
+    assert response.json() == {"detail": "JSON-fout: te diep genest."}
