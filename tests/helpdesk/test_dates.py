@@ -147,3 +147,11 @@ def test_the_absence_page_refuses_a_far_off_year(web, staff_a, digipunt_a):
     assert response.status_code == 200
     assert response.context["absence_form"].errors["end_date"] == [MESSAGE]
     assert not Absence.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["/stats/", "/guides/signals/"])
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+def test_the_filter_pages_show_the_same_message(web, coordinator_a, digipunt_a, page, field):
+    response = web(coordinator_a).get(page, {field: "9999-12-31"})
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [MESSAGE]
