@@ -74,7 +74,7 @@ def test_the_same_decorated_function_twice_is_two_transactions(rows):
     work(citizen)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_same_decorated_function_twice_is_two_transactions_outside_the_test_suite_too():
     municipality = MunicipalityFactory()
     citizen, digipunt = CitizenFactory(municipality=municipality), DigipuntFactory(municipality=municipality)
@@ -140,7 +140,7 @@ def hold_in_another_connection(obj, release: threading.Event, held: threading.Ev
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_row_held_too_long_raises_lock_timeout(monkeypatch):
     citizen = CitizenFactory()
     monkeypatch.setattr(locks, "LOCK_TIMEOUT_MS", 200)
@@ -156,7 +156,7 @@ def test_a_row_held_too_long_raises_lock_timeout(monkeypatch):
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_try_lock_never_waits_and_what_it_got_counts_for_the_order():
     citizen, other = CitizenFactory(), CitizenFactory()
     release, held = threading.Event(), threading.Event()
