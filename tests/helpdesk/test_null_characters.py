@@ -9,6 +9,7 @@ from django.test import Client
 from appointments.models import Appointment
 from guides.models import Guide
 from help_requests.models import HelpRequest
+from helpdesk.models import Citizen
 from tests.factories import CitizenFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,9 +128,11 @@ def test_pages_with_nul_in_the_query_or_path_are_a_plain_400(web, staff_a, place
 
 
 def test_a_form_post_with_nul_is_a_400_and_writes_nothing(web, staff_a, places):
+    citizens = Citizen.objects.count()
     response = web(staff_a).post("/counter/book/", {"phone": "0470 12 34 56", "name": "An\x00"})
     assert response.status_code == 400
     assert "“name”" in response.content.decode()
+    assert Citizen.objects.count() == citizens
 
 
 def test_a_nul_in_the_session_cookie_is_a_400_not_a_500():
