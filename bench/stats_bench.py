@@ -180,7 +180,7 @@ def main():
     args = parser.parse_args()
     if args.csv_rss:
         return csv_rss(args.csv_rss)
-    from help_requests import stats
+    from help_requests import network, stats
 
     started = time.perf_counter()
     municipality_id = seed(args.single, args.network)
@@ -201,7 +201,7 @@ def main():
         ),
         "floor": measure("raw SQL GROUP BY, same figures", floor_queries(municipality_id), args.reps, 2),
         "network": measure(
-            "stats.network, all municipalities", lambda: stats.network(period, 5), max(3, args.reps // 3), 1
+            "stats.network, all municipalities", lambda: network.network(period, 5), max(3, args.reps // 3), 1
         ),
     }  # fmt: skip
     print(json.dumps(result))

@@ -12,23 +12,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from config.env import env_bool, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -253,40 +239,36 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN") or (
 TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "").strip()
 
 
-def _int_env(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
-
-
 # Limits so that a loop or an abuser cannot run up the bill (per phone number).
-SMS_INBOUND_PER_HOUR = _int_env("SMS_INBOUND_PER_HOUR", 30)
-SMS_OUTBOUND_PER_DAY = _int_env("SMS_OUTBOUND_PER_DAY", 20)
+SMS_INBOUND_PER_HOUR = env_int("SMS_INBOUND_PER_HOUR", 30)
+SMS_OUTBOUND_PER_DAY = env_int("SMS_OUTBOUND_PER_DAY", 20)
 # The outbox: attempts before a message counts as failed, first retry delay (doubling each time,
 # with jitter) and how long a worker's claim on a message lasts before another may take it.
-SMS_MAX_ATTEMPTS = _int_env("SMS_MAX_ATTEMPTS", 6)
-SMS_RETRY_SECONDS = _int_env("SMS_RETRY_SECONDS", 30)
-SMS_CLAIM_SECONDS = _int_env("SMS_CLAIM_SECONDS", 120)
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 6)
+SMS_RETRY_SECONDS = env_int("SMS_RETRY_SECONDS", 30)
+SMS_CLAIM_SECONDS = env_int("SMS_CLAIM_SECONDS", 120)
 # Network statistics hide counts below this (k-anonymity), and whatever would give them away.
-STATS_MIN_CELL = _int_env("STATS_MIN_CELL", 5)
+STATS_MIN_CELL = env_int("STATS_MIN_CELL", 5)
 # An unanswered SMS menu is forgotten after this many hours.
-SMS_CONVERSATION_HOURS = _int_env("SMS_CONVERSATION_HOURS", 24)
+SMS_CONVERSATION_HOURS = env_int("SMS_CONVERSATION_HOURS", 24)
 
 # Retention of personal data (GDPR). Per municipality: citizen data and SMS texts (see the
 # Municipality model). These are the same for everyone: first names at the counter are only needed
 # on the day, and the audit log is kept long enough to answer questions about a past year.
-WALK_IN_NAME_RETENTION_DAYS = _int_env("WALK_IN_NAME_RETENTION_DAYS", 7)
-AUDIT_RETENTION_DAYS = _int_env("AUDIT_RETENTION_DAYS", 730)
+WALK_IN_NAME_RETENTION_DAYS = env_int("WALK_IN_NAME_RETENTION_DAYS", 7)
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
 
 # Failed logins (django-axes): locked per username *and* address, so that one office behind one
 # public address is not locked out together because one person forgot a password, and an
 # attacker cannot lock out a colleague from elsewhere. Behind a reverse proxy, set
 # TRUSTED_PROXY_COUNT to the number of proxies so the real client address is read from
 # X-Forwarded-For; without it that header is ignored, because anyone could forge it.
-AXES_FAILURE_LIMIT = _int_env("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=_int_env("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-TRUSTED_PROXY_COUNT = _int_env("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "helpdesk.client_ip.client_ip"
 # Counters in the database, shared by every process, even with Redis configured: the cache fails
 # open while Redis is down (helpdesk/cache.py), and lockouts must not stop counting then.

@@ -12,8 +12,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from help_requests import network, stats
 from help_requests import services as help_requests
-from help_requests import stats
 from help_requests.models import MAX_DURATION_MINUTES, AgeBand, HelpRequest, Outcome, ReferredTo
 from helpdesk import access, dates
 from helpdesk.api.errors import field_errors
@@ -211,7 +211,7 @@ class NetworkStatsView(APIView):
     )
     def get(self, request):
         raw = request.query_params.get("year")
-        published = stats.network_years(timezone.localdate())
+        published = network.network_years(timezone.localdate())
         year = published[0] if raw is None else _positive_int(raw, "year")
         if not dates.EARLIEST.year <= year <= dates.LATEST.year:
             raise ValidationError({"year": ["Give a year between 2000 and 2100."]})
@@ -223,4 +223,4 @@ class NetworkStatsView(APIView):
                     ]
                 }
             )
-        return Response(stats.network(stats.Period.year(year), settings.STATS_MIN_CELL))
+        return Response(network.network(stats.Period.year(year), settings.STATS_MIN_CELL))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from help_requests import exports, stats
+from help_requests import exports, network, stats
 from help_requests.models import Outcome
 from helpdesk import access
 from helpdesk.channels import Channel
@@ -203,7 +203,7 @@ def network_view(request):
     years that are over, so that today's table cannot be subtracted from tomorrow's."""
     if not access.is_office_member(request.user):
         raise PermissionDenied
-    years = stats.network_years(timezone.localdate())
+    years = network.network_years(timezone.localdate())
     form = YearForm(request.GET or None, years=years, initial={"year": years[0]})
     year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else years[0]
     period = stats.Period.year(year)
@@ -211,5 +211,5 @@ def network_view(request):
     return render(
         request,
         "help_requests/stats_network.html",
-        {"form": form, "figures": stats.network(period, k), "period": period, "hidden_label": f"<{k}"},
+        {"form": form, "figures": network.network(period, k), "period": period, "hidden_label": f"<{k}"},
     )

@@ -3,7 +3,7 @@
 import datetime
 
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, WalkIn
-from help_requests import stats
+from help_requests import network, stats
 from help_requests.models import HelpRequest
 from helpdesk.models import Citizen, Topic
 from sms.models import CallbackRequest, InboundMessage, OutboundMessage
@@ -138,5 +138,5 @@ def statistics_snapshot(municipality_ids):
     year = stats.Period.ending(None, FROZEN_NOW.date())
     return {
         "summary": stats.summary(municipality_ids, year),
-        "network": stats.network(stats.Period.year(2026), 1),
+        "network": network.network(stats.Period.year(2026), 1),
     }
