@@ -176,7 +176,8 @@ class TestForm:
         assert HelpRequest.objects.get().first_visit is stored
 
     def test_first_visit_refuses_anything_else(self, staff_a, digipunt_a, taxes, web):
-        """Found by the hostile-input walk (tests/test_hostile_forms.py): any other value (10,000 characters) used to be
+        """Found by the hostile-input walk (tests/test_hostile_forms.py): any other value (10,000
+        characters) used to be
         taken silently as "not asked" and the help request written."""
         data = {
             "digipunt": digipunt_a.pk,

@@ -168,7 +168,8 @@ def test_partial_opening_hours_rows_are_field_errors(api, coordinator_a, digipun
 
 
 def test_over_long_accessibility_notes_are_a_field_error(api, coordinator_a, digipunt_a):
-    """Found by the hostile-input walk (tests/test_hostile_api.py): the notes had no limit (10,000 characters were kept)."""
+    """Found by the hostile-input walk (tests/test_hostile_api.py): the notes had no limit (10,000
+    characters were kept)."""
     response = api(coordinator_a).patch(
         f"/api/v1/digipunten/{digipunt_a.pk}/", {"accessibility_notes": "x" * 1001}, format="json"
     )

@@ -111,7 +111,8 @@ def test_volunteer_cannot_touch_another_volunteers_availability(api, digibuddy, 
 
 
 def test_over_long_staff_notes_are_refused(api, web, staff_a, digibuddy):
-    """Found by the hostile-input walk (tests/test_hostile_api.py): staff notes had no limit, in the API and the page."""
+    """Found by the hostile-input walk (tests/test_hostile_api.py): staff notes had no limit, in the
+    API and the page."""
     response = api(staff_a).patch(
         f"/api/v1/volunteers/{digibuddy.pk}/", {"staff_notes": "x" * 2001}, format="json"
     )
