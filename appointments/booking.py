@@ -248,7 +248,12 @@ def book(
             signals.appointment_booked.send(Appointment, appointment=appointment, now=now, notify=notify)
             if notify and rescheduled_from is None:
                 notify_volunteer(
-                    appointment.volunteer, ASSIGNED, start=appointment.start, digipunt=digipunt, topic=topic
+                    appointment.volunteer,
+                    ASSIGNED,
+                    start=appointment.start,
+                    digipunt=digipunt,
+                    topic=topic,
+                    note=appointment.notes,
                 )
     except (IntegrityError, OperationalError) as error:
         # The database constraint had the last word, or others booking at this place kept its

@@ -43,10 +43,25 @@ class InvalidTransition(Exception):
         super().__init__(self.message)
 
 
+def allowed_from(appointment: Appointment, to: str) -> datetime.datetime | None:
+    """The earliest moment this transition is allowed by the clock (None: no time rule). The
+    counter shows a button disabled until then, with this time as its hint."""
+    if to == Status.CHECKED_IN:
+        return appointment.start - CHECK_IN_EARLY
+    if to == Status.NO_SHOW:
+        return appointment.start
+    return None
+
+
+def too_early(appointment: Appointment, to: str, now: datetime.datetime) -> bool:
+    opens = allowed_from(appointment, to)
+    return opens is not None and now < opens
+
+
 def _check_time(appointment: Appointment, to: str, now: datetime.datetime) -> None:
-    if to == Status.CHECKED_IN and now < appointment.start - CHECK_IN_EARLY:
+    if to == Status.CHECKED_IN and too_early(appointment, to, now):
         raise InvalidTransition(appointment, to, _("Check-in opens an hour before the appointment."))
-    if to == Status.NO_SHOW and now < appointment.start:
+    if to == Status.NO_SHOW and too_early(appointment, to, now):
         raise InvalidTransition(
             appointment, to, _("An appointment can be marked as missed once it has started.")
         )
@@ -154,12 +169,20 @@ def reschedule(
                 digipunt=new.digipunt,
                 topic=new.topic,
                 previous_start=old.start,
+                note=new.notes,
             )
         else:
             notify_volunteer(
                 old.volunteer, CANCELLED, start=old.start, digipunt=old.digipunt, topic=old.topic
             )
-            notify_volunteer(new.volunteer, ASSIGNED, start=new.start, digipunt=new.digipunt, topic=new.topic)
+            notify_volunteer(
+                new.volunteer,
+                ASSIGNED,
+                start=new.start,
+                digipunt=new.digipunt,
+                topic=new.topic,
+                note=new.notes,
+            )
         signals.appointment_rescheduled.send(Appointment, old=old, new=new, now=now)
         # Only now is it known what of the old time is really free.
         waitlist.offer_freed_slot(old, now=now)

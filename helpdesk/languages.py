@@ -36,3 +36,10 @@ def current_language() -> str:
     """The active interface language as a short code: 'nl', 'fr' or 'en'."""
     code = (translation.get_language() or "nl")[:2]
     return code if code in Language.values else Language.NL
+
+
+def default_citizen_language(municipality) -> str:
+    """The language a new citizen is addressed in until they say otherwise: their municipality's,
+    never the screen language of the staff member who happens to type them in."""
+    code = getattr(municipality, "default_language", None)
+    return code if code in Language.values else Language.NL

@@ -38,10 +38,12 @@ def notify_volunteer(
     digipunt,
     topic,
     previous_start: datetime.datetime | None = None,
+    note: str = "",
 ) -> None:
     """Tell the volunteer an appointment was assigned, moved or cancelled, once the change commits.
 
-    Only what they need: when, where and the topic; never the citizen's contact details.
+    Only what they need: when, where, the topic and the booking note ("speaks French, prefers
+    Thursdays", so they can prepare); never the citizen's contact details.
     """
     if change not in {ASSIGNED, MOVED, CANCELLED} or not volunteer.user.email:
         return
@@ -62,6 +64,7 @@ def notify_volunteer(
                 "previous": _when(previous_start) if previous_start else "",
                 "digipunt": digipunt,
                 "topic_name": topic.name_in(language),
+                "note": note,
             },
         )
     recipient = volunteer.user.email
