@@ -51,9 +51,15 @@ class NeedForm(forms.Form):
 
 class WalkInForm(forms.Form):
     topic = TopicChoiceField(queryset=Topic.objects.none(), label=_("Topic"))
-    language = forms.ChoiceField(choices=list(SPOKEN_LANGUAGES.items()), label=_("Language"))
+    language = forms.ChoiceField(choices=list(SPOKEN_LANGUAGES.items()), label=_("Language of the citizen"))
     name = forms.CharField(label=_("First name (optional)"), max_length=60, required=False)
 
-    def __init__(self, *args, topics, **kwargs):
+    def __init__(self, *args, topics, municipality=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = topics
+        if municipality is not None:
+            # The default is the municipality's language, not the staff member's screen language:
+            # say so next to the choice, so nobody sends a Dutch citizen English by accident.
+            self.fields["language"].help_text = _("Preset to the language of %(municipality)s.") % {
+                "municipality": municipality.name
+            }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appointments import views
+from appointments import views, walk_in_views
 
 app_name = "appointments"
 
@@ -8,8 +8,10 @@ urlpatterns = [
     path("", views.counter, name="counter"),
     path("appointments/<int:pk>/slip/", views.slip, name="slip"),
     path("appointments/<int:pk>/<slug:action>/", views.appointment_action, name="action"),
-    path("walk-ins/", views.walk_in_add, name="walk-in-add"),
-    path("walk-ins/<int:pk>/<slug:action>/", views.walk_in_action, name="walk-in-action"),
+    path("walk-ins/", walk_in_views.walk_in_add, name="walk-in-add"),
+    path("walk-ins/queue/", walk_in_views.walk_in_queue, name="walk-in-queue"),
+    path("walk-ins/next/", walk_in_views.walk_in_call_next, name="walk-in-next"),
+    path("walk-ins/<int:pk>/<slug:action>/", walk_in_views.walk_in_action, name="walk-in-action"),
     path("book/", views.book_caller, name="book"),
     path("book/<int:citizen_pk>/", views.book_need, name="book-need"),
     path("book/<int:citizen_pk>/slot/", views.book_slot, name="book-slot"),

@@ -22,12 +22,15 @@ from appointments.forms import CallerForm, NeedForm, WalkInForm
 from appointments.models import Appointment, Channel, WaitlistEntry, WalkIn
 from appointments.slots import free_slots
 from helpdesk import access, dates, phones
-from helpdesk.languages import SPOKEN_LANGUAGES, current_language
+from helpdesk.languages import SPOKEN_LANGUAGES, current_language, default_citizen_language
 from helpdesk.models import Citizen, Municipality, Topic
 from helpdesk.parsing import int_or_none
 from privacy import audit
 
 SLOTS_OFFERED = 6
+# How often an open counter page asks for the walk-in queue again: a ticket given at another desk
+# shows up within this many seconds without a reload (the issue asks for 15 to 30).
+QUEUE_REFRESH_SECONDS = 20
 ACTIONS = {
     "check-in": Appointment.Status.CHECKED_IN,
     "complete": Appointment.Status.COMPLETED,
@@ -78,7 +81,8 @@ def counter(request):
         .select_related("topic", "citizen", "volunteer__user", "help_request")
         .order_by("start")
     )
-    tickets = walk_ins.queue(chosen, day)
+    now = timezone.now()
+    appointments = [with_time_hints(appointment, now) for appointment in appointments]
     found, searched = [], request.GET.get("phone", "").strip()
     if searched:
         number = phones.parse(searched)
@@ -109,15 +113,48 @@ def counter(request):
             "chosen": chosen,
             "day": day,
             "appointments": appointments,
-            "tickets": tickets,
-            "waits": walk_ins.estimated_waits(tickets, chosen.desks),
-            "walk_in_form": WalkInForm(topics=_topics(request), initial={"language": current_language()}),
+            **queue_context(request, chosen, day=day),
             "searched": searched,
             "found": found,
             "offers": offers,
         },
         status=status,
     )
+
+
+def with_time_hints(appointment: Appointment, now) -> Appointment:
+    """Mark when check-in and "did not come" open, while they are not allowed yet (the rule is
+    lifecycle's): the row shows those buttons disabled with "from 10:30" instead of an error after
+    the click."""
+    for to, name in (
+        (Appointment.Status.CHECKED_IN, "check_in_opens"),
+        (Appointment.Status.NO_SHOW, "no_show_opens"),
+    ):
+        early = lifecycle.too_early(appointment, to, now)
+        setattr(appointment, name, lifecycle.allowed_from(appointment, to) if early else None)
+    return appointment
+
+
+def queue_context(request, place, *, day=None, message: str = "", error: str = "") -> dict:
+    """What the walk-in queue shows: the day's tickets at this digipunt, the form for a new one.
+    Only today's queue is live (refreshed, with actions); another day's is history."""
+    today = timezone.localdate()
+    day = day or today
+    tickets = walk_ins.queue(place, day)
+    language = default_citizen_language(place.municipality)
+    return {
+        "chosen": place,
+        "live": day == today,
+        "tickets": tickets,
+        "waiting": sum(1 for t in tickets if t.status == WalkIn.Status.WAITING),
+        "waits": walk_ins.estimated_waits(tickets, place.desks),
+        "walk_in_form": WalkInForm(
+            topics=_topics(request), municipality=place.municipality, initial={"language": language}
+        ),
+        "refresh_seconds": QUEUE_REFRESH_SECONDS,
+        "queue_message": message,
+        "queue_error": error,
+    }
 
 
 def _back_to_counter(appointment_or_ticket) -> str:
@@ -144,52 +181,16 @@ def appointment_action(request, pk, action):
             return render(
                 request,
                 "appointments/_appointment_row.html",
-                {"appointment": appointment, "error": error.message},
+                {"appointment": with_time_hints(appointment, timezone.now()), "error": error.message},
             )
         messages.error(request, error.message)
     if request.htmx:
-        return render(request, "appointments/_appointment_row.html", {"appointment": appointment})
+        return render(
+            request,
+            "appointments/_appointment_row.html",
+            {"appointment": with_time_hints(appointment, timezone.now())},
+        )
     return redirect(_back_to_counter(appointment))
-
-
-@login_required
-@require_POST
-def walk_in_add(request):
-    _office(request)
-    place = get_object_or_404(_places(request), pk=int_or_none(request.POST.get("digipunt")))
-    form = WalkInForm(request.POST, topics=_topics(request))
-    if form.is_valid():
-        ticket = walk_ins.register(
-            digipunt=place,
-            topic=form.cleaned_data["topic"],
-            language=form.cleaned_data["language"],
-            name=form.cleaned_data["name"],
-        )
-        messages.success(
-            request, _("Ticket %(number)s for %(topic)s.") % {"number": ticket.number, "topic": ticket.topic}
-        )
-    else:
-        messages.error(request, _("Choose a topic and a language for the walk-in."))
-    return redirect(f"{reverse('appointments:counter')}?digipunt={place.pk}")
-
-
-@login_required
-@require_POST
-def walk_in_action(request, pk, action):
-    _office(request)
-    ticket = get_object_or_404(
-        access.scope(WalkIn.objects.all(), request.user, access.OFFICE_ROLES).filter(
-            digipunt__in=_places(request)
-        ),
-        pk=pk,
-    )
-    if action == "call":
-        walk_ins.call(ticket, by=request.user)
-    elif action in ("served", "left"):
-        walk_ins.finish(ticket, served=action == "served")
-    else:
-        raise Http404
-    return redirect(_back_to_counter(ticket))
 
 
 # Booking for a caller: phone → need → slot ---------------------------------------------------

@@ -40,6 +40,42 @@ def finish(ticket: WalkIn, *, served: bool, now=None) -> WalkIn:
     return _move(ticket, WalkIn.Status.SERVED if served else WalkIn.Status.LEFT, now=now)
 
 
+def call_next(digipunt, *, by=None, now=None) -> WalkIn | None:
+    """Call the oldest waiting ticket of today at this digipunt; None when nobody waits.
+
+    Two desks pressing "call next" at once get two different tickets: each candidate is taken with
+    try_lock (SKIP LOCKED), so a ticket another desk is calling right now is passed over instead
+    of waited for (never a wait, so no lock-order concern), and its status is read again under the
+    lock, so a ticket called a moment ago is never called twice."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        waiting = WalkIn.objects.filter(
+            digipunt=digipunt, day=timezone.localdate(now), status=WalkIn.Status.WAITING
+        ).order_by("number")
+        for candidate in waiting:
+            if not locks.try_lock(candidate):
+                continue
+            current = WalkIn.objects.get(pk=candidate.pk)
+            if current.status != WalkIn.Status.WAITING:
+                continue
+            return _apply(current, WalkIn.Status.CALLED, by=by, now=now)
+    return None
+
+
+def undo_left(ticket: WalkIn, *, now=None) -> WalkIn:
+    """Take back a "left without help" pressed by mistake: the ticket returns to where it was
+    (being helped when it had been called, else waiting, in its old place in line)."""
+    with transaction.atomic():
+        locks.lock(ticket)
+        current = WalkIn.objects.get(pk=ticket.pk)
+        if current.status != WalkIn.Status.LEFT:
+            return current
+        current.status = WalkIn.Status.CALLED if current.called_at else WalkIn.Status.WAITING
+        current.finished_at = None
+        current.save()
+    return current
+
+
 ALLOWED = {
     WalkIn.Status.WAITING: {WalkIn.Status.CALLED, WalkIn.Status.LEFT},
     WalkIn.Status.CALLED: {WalkIn.Status.SERVED, WalkIn.Status.LEFT},
@@ -53,13 +89,17 @@ def _move(ticket, to, *, by=None, now=None) -> WalkIn:
         current = WalkIn.objects.get(pk=ticket.pk)
         if to not in ALLOWED.get(current.status, set()):
             return current
-        current.status = to
-        if to == WalkIn.Status.CALLED:
-            current.called_at = now
-            current.called_by = by if getattr(by, "is_authenticated", False) else None
-        else:
-            current.finished_at = now
-        current.save()
+        return _apply(current, to, by=by, now=now)
+
+
+def _apply(current: WalkIn, to, *, by, now) -> WalkIn:
+    current.status = to
+    if to == WalkIn.Status.CALLED:
+        current.called_at = now
+        current.called_by = by if getattr(by, "is_authenticated", False) else None
+    else:
+        current.finished_at = now
+    current.save()
     return current
 
 
