@@ -130,6 +130,11 @@ def reschedule(
     """Move an appointment: the old one is cancelled ("rescheduled") and a new one booked, both or
     neither. The volunteer hears "moved" when they keep it, else cancelled + assigned."""
     now = now or timezone.now()
+    if appointment.citizen_id is None:
+        # Erased or purged: there is nobody to book the new time for.
+        raise InvalidTransition(
+            appointment, Status.CANCELLED, _("This appointment has no citizen any more and cannot be moved.")
+        )
     with transaction.atomic():
         # Everything the new booking will lock, and the appointment, in one call: the appointment
         # sorts after the booking's rows, so taking it first would break the lock order.

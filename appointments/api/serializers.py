@@ -96,5 +96,9 @@ class AppointmentSerializer(serializers.ModelSerializer):
         return {"id": citizen.pk, "phone": str(citizen.phone), "name": citizen.name}
 
 
+class RescheduleSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+
+
 class TransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

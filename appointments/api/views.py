@@ -14,6 +14,7 @@ from appointments import lifecycle
 from appointments.api.serializers import (
     AppointmentCreateSerializer,
     AppointmentSerializer,
+    RescheduleSerializer,
     SlotQuerySerializer,
     SlotSerializer,
     TransitionSerializer,
@@ -218,3 +219,32 @@ class AppointmentViewSet(
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request, pk=None):
         return self._transition(request, Appointment.Status.NO_SHOW)
+
+    @extend_schema(
+        request=RescheduleSerializer,
+        responses={
+            201: AppointmentSerializer,
+            400: OpenApiResponse(description="Bad input: messages per field"),
+            409: OpenApiResponse(
+                Conflict, description="The new time is not free, or the appointment cannot move"
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        """Move the appointment to `start`: the old one is cancelled ("Rescheduled") and a new one
+        booked, both or neither (appointments.lifecycle.reschedule)."""
+        appointment = self.get_object()
+        body = RescheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            new = lifecycle.reschedule(
+                appointment, start=body.validated_data["start"], by=request.user, channel="api"
+            )
+        except BookingError as error:
+            raise ValidationError({error.field: [error.message]}) from error
+        except SlotTaken as error:
+            return conflict(error)
+        except lifecycle.InvalidTransition as error:
+            return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
+        return Response(AppointmentSerializer(new).data, status=status.HTTP_201_CREATED)
