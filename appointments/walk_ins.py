@@ -13,6 +13,10 @@ from helpdesk import locks
 # Until today's queue has served a few people, a visit is assumed to take this long.
 DEFAULT_VISIT_MINUTES = 20
 
+# Test seam: called between reading a ticket as waiting and calling it, to widen the window in
+# the concurrency test (tests/appointments/test_call_next_race.py). Production never sets it.
+after_pick = None
+
 
 @transaction.atomic
 def register(*, digipunt, topic, language, name="", citizen=None, now=None) -> WalkIn:
@@ -58,6 +62,8 @@ def call_next(digipunt, *, by=None, now=None) -> WalkIn | None:
             current = WalkIn.objects.get(pk=candidate.pk)
             if current.status != WalkIn.Status.WAITING:
                 continue
+            if after_pick is not None:
+                after_pick()
             return _apply(current, WalkIn.Status.CALLED, by=by, now=now)
     return None
 
