@@ -1,6 +1,8 @@
 """The walk-in queue on the counter: the htmx fragment, call next, undo "left", the language
 preset, and the queue placed above the day's appointments."""
 
+import datetime
+
 import pytest
 
 from appointments import walk_ins
@@ -24,8 +26,11 @@ def ticket(digipunt_a):
 
 
 def test_the_queue_comes_before_the_appointments(web, staff_a, vera, digipunt_a, ticket):
-    for _ in range(9):
-        AppointmentFactory(digipunt=digipunt_a, volunteer=vera)
+    first = datetime.datetime(2026, 11, 26, 8, tzinfo=datetime.UTC)
+    for n in range(9):  # a full day: the queue must not sit under all of it
+        AppointmentFactory(
+            digipunt=digipunt_a, volunteer=vera, start=first + datetime.timedelta(minutes=45 * n)
+        )
     ticket("Jan")
     html = web(staff_a).get("/counter/").content.decode()
     assert html.index('id="walk-in-heading"') < html.index('id="appointments-heading"')
@@ -93,8 +98,6 @@ def test_call_next_without_javascript_redirects_with_the_message(web, staff_a, d
 
 
 def test_call_next_never_calls_yesterdays_tickets(digipunt_a, time_machine, ticket):
-    import datetime
-
     ticket("Gisteren")
     time_machine.move_to(datetime.datetime(2026, 11, 27, 9, tzinfo=datetime.UTC))
     assert walk_ins.call_next(digipunt_a) is None

@@ -59,12 +59,12 @@ def test_book_for_a_caller_print_the_slip_and_serve_them(page, login, axe_check,
     axe_check(page)
     page.evaluate("window.__noReload = true")
     row = page.locator(f"#appointment-{appointment.pk}")
-    row.get_by_role("button", name="Aanmelden").click()
-    row.get_by_text("Aangemeld").wait_for()
+    row.get_by_role("button", name="Inchecken").click()
+    row.get_by_text("Ingecheckt").wait_for()
     assert page.evaluate("document.activeElement.tagName") == "TH"  # focus stays on the row
     row.get_by_role("button", name="Klaar").click()
     row.get_by_text("Afgerond").wait_for()
-    assert "Afgerond" in page.get_by_role("status").inner_text()
+    assert "Afgerond" in page.locator("#counter-status").inner_text()  # the appointments live region
     assert page.evaluate("window.__noReload") is True  # htmx swapped the row in place
     appointment.refresh_from_db()
     assert appointment.status == "completed"
