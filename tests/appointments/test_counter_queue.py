@@ -45,7 +45,8 @@ def test_the_queue_fragment_polls_and_shows_tickets_from_another_desk(web, staff
     assert fragment.status_code == 200
     html = fragment.content.decode()
     assert html.lstrip().startswith('<div id="walk-in-queue"')
-    assert "Els" in html and "<html" not in html
+    assert "Els" in html
+    assert "<html" not in html
 
 
 def test_another_days_queue_is_history_without_actions_or_polling(web, staff_a, digipunt_a, ticket):

@@ -58,7 +58,8 @@ def test_note_and_disabled_buttons_with_their_hint(page, axe_check, desk, time_m
     assert row.get_by_text("spreekt Frans, liefst donderdag").is_visible()
     check_in = row.get_by_role("button", name="Inchecken")
     no_show = row.get_by_role("button", name="Niet gekomen")
-    assert check_in.is_disabled() and no_show.is_disabled()
+    assert check_in.is_disabled()
+    assert no_show.is_disabled()
     assert row.get_by_text("vanaf 09:30").is_visible()
     assert row.get_by_text("vanaf 10:30").is_visible()
     # The hint is the button's description for screen readers too.
