@@ -135,7 +135,7 @@ def with_time_hints(appointment: Appointment, now) -> Appointment:
     return appointment
 
 
-def queue_context(request, place, *, day=None, message: str = "", error: str = "") -> dict:
+def queue_context(request, place, *, day=None, message: str = "", error: str = "", undo_ticket=None) -> dict:
     """What the walk-in queue shows: the day's tickets at this digipunt, the form for a new one.
     Only today's queue is live (refreshed, with actions); another day's is history."""
     today = timezone.localdate()
@@ -146,6 +146,9 @@ def queue_context(request, place, *, day=None, message: str = "", error: str = "
         "chosen": place,
         "live": day == today,
         "tickets": tickets,
+        "active": [t for t in tickets if t.status in (WalkIn.Status.WAITING, WalkIn.Status.CALLED)],
+        "finished": [t for t in tickets if t.status in (WalkIn.Status.SERVED, WalkIn.Status.LEFT)],
+        "undo_ticket": undo_ticket,
         "waiting": sum(1 for t in tickets if t.status == WalkIn.Status.WAITING),
         "waits": walk_ins.estimated_waits(tickets, place.desks),
         "walk_in_form": WalkInForm(

@@ -25,12 +25,12 @@ def _place(request, value):
     return get_object_or_404(_places(request).select_related("municipality"), pk=int_or_none(value))
 
 
-def _answer(request, place, *, message="", error="", added=False):
+def _answer(request, place, *, message="", error="", added=False, undo_ticket=None):
     if request.htmx:
         response = render(
             request,
             "appointments/_walk_in_queue.html",
-            queue_context(request, place, message=message, error=error),
+            queue_context(request, place, message=message, error=error, undo_ticket=undo_ticket),
         )
         if added:
             response["HX-Trigger"] = "walk-in-added"  # counter.js empties the form for the next one
@@ -116,4 +116,6 @@ def walk_in_action(request, pk, action):
         "left": _("Ticket %(number)s left without help."),
         "undo-left": _("Ticket %(number)s is back in the queue."),
     }
-    return _answer(request, ticket.digipunt, message=done[action] % number)
+    # Right after "left without help", the message itself offers the undo (the ticket folds away).
+    undo = ticket if action == "left" else None
+    return _answer(request, ticket.digipunt, message=done[action] % number, undo_ticket=undo)

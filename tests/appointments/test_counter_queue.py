@@ -182,3 +182,23 @@ def test_default_citizen_language():
     assert default_citizen_language(MunicipalityFactory.build(default_language="fr")) == "fr"
     assert default_citizen_language(MunicipalityFactory.build(default_language="nl")) == "nl"
     assert default_citizen_language(None) == "nl"
+
+
+def test_finished_tickets_fold_away_and_the_undo_comes_with_the_message(web, staff_a, digipunt_a, ticket):
+    helped, gone, _waiting = ticket("Jan"), ticket("Els"), ticket("Piet")
+    walk_ins.call(helped)
+    walk_ins.finish(helped, served=True)
+    client = web(staff_a)
+    left = client.post(f"/counter/walk-ins/{gone.pk}/left/", headers=HX).content.decode()
+    message = left[left.index("data-announce") : left.index("</div>", left.index("data-announce"))]
+    assert "Volgnummer 2 is vertrokken zonder hulp." in message
+    assert f"/counter/walk-ins/{gone.pk}/undo-left/" in message
+    folded = left[left.index("<details") :]
+    assert "Afgehandeld vandaag (2)" in folded
+    assert "Jan" in folded
+    assert "Els" in folded
+    assert "Piet" not in folded
+    refreshed = client.get(
+        "/counter/walk-ins/queue/", {"digipunt": digipunt_a.pk}, headers=HX
+    ).content.decode()
+    assert "data-announce" not in refreshed  # the message is for the desk that acted, once
