@@ -19,7 +19,9 @@ BOOKING = {
 
 @pytest.fixture
 def booked(api, staff_a, vera, digipunt_a):
-    response = api(staff_a).post("/api/v1/appointments/", {**BOOKING, "digipunt": digipunt_a.pk}, format="json")
+    response = api(staff_a).post(
+        "/api/v1/appointments/", {**BOOKING, "digipunt": digipunt_a.pk}, format="json"
+    )
     assert response.status_code == 201, response.json()
     return response.json()
 
