@@ -25,6 +25,17 @@ document.body.addEventListener("htmx:beforeRequest", (event) => {
   if (queue.contains(document.activeElement)) event.preventDefault();
 });
 
+// A refresh after the session ended is redirected to the login page: never swap that page into
+// the queue; reload instead, which shows the login page whole.
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.target.id !== "walk-in-queue") return;
+  const url = event.detail.xhr.responseURL || "";
+  if (url && !url.includes("/counter/walk-ins/")) {
+    event.detail.shouldSwap = false;
+    window.location.reload();
+  }
+});
+
 // After a walk-in action (not a refresh), announce what happened and put the focus on the queue's
 // heading: the button that was pressed is gone with the old list.
 document.body.addEventListener("htmx:afterSettle", (event) => {
