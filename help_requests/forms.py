@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from help_requests.models import MAX_DURATION_MINUTES, AgeBand, Outcome, ReferredTo
+from helpdesk import dates
 from helpdesk.channels import Channel
 from helpdesk.dates import validate_sensible_date
 from helpdesk.models import Topic
@@ -31,16 +32,14 @@ class HelpRequestForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     channel = forms.ChoiceField(choices=Channel.choices, label=_("How did the citizen come?"))
-    date = forms.DateField(
-        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_sensible_date]
-    )
+    date = forms.DateField(label=_("Day"), widget=dates.DateInput(), validators=[validate_sensible_date])
     referred_to = forms.ChoiceField(
         choices=[("", _("Not referred")), *ReferredTo.choices], label=_("Referred to"), required=False
     )
     follow_up_on = forms.DateField(
         label=_("Check the referral on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=dates.DateInput(),
         validators=[validate_sensible_date],
         help_text=_("Leave empty for two weeks from today."),
     )
