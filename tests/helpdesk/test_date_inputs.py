@@ -38,7 +38,9 @@ def test_every_date_field_of_every_form_uses_the_iso_widget():
         if isinstance(field, forms.DateField)
     ]
     assert date_fields, "the project's forms have date fields; the search found none"
-    wrong = [(form, name) for form, name, field in date_fields if not isinstance(field.widget, dates.DateInput)]
+    wrong = [
+        (form, name) for form, name, field in date_fields if not isinstance(field.widget, dates.DateInput)
+    ]
     assert wrong == []
 
 
