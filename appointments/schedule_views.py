@@ -15,7 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from appointments import volunteer_plan
 from appointments.feed import appointments_between, build_calendar
+from helpdesk import access
+from helpdesk import views as helpdesk_views
+from helpdesk.models import Role
 from volunteers import access as volunteer_access
 from volunteers.availability import shifts
 from volunteers.models import Volunteer, hash_calendar_token
@@ -72,30 +76,50 @@ def hours_per_month(volunteer: Volunteer, today: datetime.date) -> list[tuple[da
 @login_required
 def schedule(request):
     volunteer = volunteer_access.own_volunteer(request.user)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     last = today + datetime.timedelta(days=SCHEDULE_DAYS)
-    coming = defaultdict(lambda: {"shifts": [], "appointments": []})
-    for shift in shifts([volunteer.pk], today, last, active_only=False):
-        coming[shift.day]["shifts"].append(shift)
-    past = []
-    for appointment in appointments_between(volunteer, today - datetime.timedelta(days=PAST_HELP_DAYS), last):
-        day = timezone.localtime(appointment.start).date()
-        if day >= today and appointment.is_active:
-            coming[day]["appointments"].append(appointment)
-        elif day < today and appointment.status == appointment.Status.COMPLETED:
-            past.append(appointment)
+    appointments = list(
+        appointments_between(volunteer, today - datetime.timedelta(days=PAST_HELP_DAYS), last)
+    )
+    past = [
+        volunteer_plan.appointment_entry(appointment, now)
+        for appointment in appointments
+        if timezone.localtime(appointment.start).date() < today
+        and appointment.status == appointment.Status.COMPLETED
+    ]
     return render(
         request,
         "volunteers/schedule.html",
         {
             "volunteer": volunteer,
             "today": today,
-            "days": sorted(coming.items()),
+            "days": volunteer_plan.days(
+                shifts([volunteer.pk], today, last, active_only=False), appointments, today=today, now=now
+            ),
             "past": list(reversed(past)),
             "feed": feed_links(volunteer),
             "hours": hours_per_month(volunteer, today),
         },
     )
+
+
+@login_required
+def home(request):
+    """A volunteer's home is their day: today's shifts and appointments, with the log links.
+    Everyone else (and a volunteer who also works at the office) gets the core's home page."""
+    volunteer = getattr(request.user, "volunteer", None)
+    if volunteer is None or access.primary_role(request.user) != Role.VOLUNTEER:
+        return helpdesk_views.home(request)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    (day,) = volunteer_plan.days(
+        shifts([volunteer.pk], today, today, active_only=False),
+        appointments_between(volunteer, today, today),
+        today=today,
+        now=now,
+    )
+    return render(request, "volunteers/today.html", {"volunteer": volunteer, "today": day})
 
 
 @login_required

@@ -30,6 +30,7 @@ def navigation(request):
         links.append(("audit", reverse("audit-log"), _("Audit log")))
     if access.can_use_admin(user):
         links.append(("admin", reverse("admin:index"), _("Configuration")))
-    if access.primary_role(user):
+    # The API documentation is for the office that connects other systems, not for volunteers.
+    if access.is_office_member(user):
         links.append(("api-docs", reverse("api-docs"), _("API")))
     return {"nav_links": links}

@@ -12,7 +12,8 @@ from helpdesk import views
 from privacy import views as privacy_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # A volunteer's home is their day (shifts and appointments), so appointments/ serves it.
+    path("", schedule_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

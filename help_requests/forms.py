@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from help_requests.models import MAX_DURATION_MINUTES, AgeBand, Outcome, ReferredTo
+from helpdesk import dates
 from helpdesk.channels import Channel
 from helpdesk.dates import validate_sensible_date
 from helpdesk.models import Topic
@@ -18,12 +19,17 @@ class TopicChoices(forms.ModelMultipleChoiceField):
 
 
 class HelpRequestForm(forms.Form):
+    """Ordered for a volunteer on a phone: the result first (as large buttons), then what it was
+    about; the optional questions are folded away (OPTIONAL, rendered in a <details>)."""
+
+    OPTIONAL = ("age_band", "first_visit", "referred_to", "follow_up_on", "note")
+
+    outcome = forms.ChoiceField(choices=Outcome.choices, label=_("Result"), widget=forms.RadioSelect)
+    self_reliant = forms.BooleanField(label=_("The citizen can now do this alone"), required=False)
     digipunt = forms.ModelChoiceField(queryset=None, label=_("Digipunt"), empty_label=None)
     topics = TopicChoices(
         queryset=Topic.objects.none(), label=_("What was it about?"), widget=forms.CheckboxSelectMultiple
     )
-    outcome = forms.ChoiceField(choices=Outcome.choices, label=_("Result"), widget=forms.RadioSelect)
-    self_reliant = forms.BooleanField(label=_("The citizen can now do this alone"), required=False)
     duration_minutes = forms.IntegerField(
         label=_("Minutes"),
         min_value=1,
@@ -31,16 +37,14 @@ class HelpRequestForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     channel = forms.ChoiceField(choices=Channel.choices, label=_("How did the citizen come?"))
-    date = forms.DateField(
-        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_sensible_date]
-    )
+    date = forms.DateField(label=_("Day"), widget=dates.DateInput(), validators=[validate_sensible_date])
     referred_to = forms.ChoiceField(
         choices=[("", _("Not referred")), *ReferredTo.choices], label=_("Referred to"), required=False
     )
     follow_up_on = forms.DateField(
         label=_("Check the referral on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=dates.DateInput(),
         validators=[validate_sensible_date],
         help_text=_("Leave empty for two weeks from today."),
     )
@@ -71,6 +75,16 @@ class HelpRequestForm(forms.Form):
             # Logged for an appointment or walk-in: where, when and how come from the visit.
             for name in ("digipunt", "channel", "date"):
                 del self.fields[name]
+
+    def main_fields(self):
+        return [field for field in self.visible_fields() if field.name not in self.OPTIONAL]
+
+    def optional_fields(self):
+        return [field for field in self.visible_fields() if field.name in self.OPTIONAL]
+
+    def optional_errors(self) -> bool:
+        """An error in a folded field unfolds it: the error summary must not link into a closed box."""
+        return any(self.errors.get(name) for name in self.OPTIONAL)
 
     def clean_date(self):
         day = self.cleaned_data["date"]

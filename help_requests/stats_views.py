@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from help_requests import exports, network, stats
 from help_requests.models import Outcome
-from helpdesk import access
+from helpdesk import access, dates
 from helpdesk.channels import Channel
 from helpdesk.dates import validate_sensible_date
 from helpdesk.models import Digipunt, Municipality
@@ -33,13 +33,13 @@ class StatsFilterForm(forms.Form):
     date_from = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=dates.DateInput(),
         validators=[validate_sensible_date],
     )
     date_to = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=dates.DateInput(),
         validators=[validate_sensible_date],
     )
     municipality = forms.ModelChoiceField(

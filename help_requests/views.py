@@ -91,8 +91,13 @@ def log_help(request):
     topics = Topic.objects.filter(is_active=True).filter(
         Q(municipality__isnull=True) | Q(municipality_id__in=municipality_ids)
     )
+    # An empty POST is a submit too (every box left empty): it must answer with the errors.
     form = HelpRequestForm(
-        request.POST or None, initial=initial, digipunten=places, topics=topics, fixed_visit=visit is not None
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        digipunten=places,
+        topics=topics,
+        fixed_visit=visit is not None,
     )
     sections = log_sections.forms_for(request, appointment=appointment, ticket=ticket)
     if request.method == "POST" and all([form.is_valid(), *(extra.is_valid() for _, extra in sections)]):

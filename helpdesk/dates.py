@@ -9,6 +9,7 @@ strings through `from_query`.
 
 import datetime
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,17 @@ LATEST = datetime.date(2100, 12, 31)
 
 OUT_OF_RANGE = _("Give a date between 2000 and 2100.")
 UNREADABLE = _("Give a date as YYYY-MM-DD.")
+
+
+class DateInput(forms.DateInput):
+    """`<input type="date">` with its value in ISO (2026-12-01) whatever the language: the browser
+    drops any other notation (01/12/2026) and the field then arrives empty. Every date field of a
+    form uses this widget (tests/helpdesk/test_date_inputs.py checks it)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def is_sensible(day: datetime.date) -> bool:

@@ -6,6 +6,7 @@ Numbers are parsed with `phonenumbers` (Belgian by default) and stored as E.164.
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 # Citizens and staff type national numbers (0470 12 34 56); anything else needs its +country code.
@@ -15,6 +16,15 @@ SMS_CAPABLE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
 }
+
+
+# django-phonenumber-field's own message for a number it cannot read; its Dutch translation cites
+# the Netherlands' "+31". Marked here with the library's context and text, so that our catalogue
+# (which Django reads before the library's) gives every phone field, admin included, a Belgian one.
+UNREADABLE = pgettext_lazy(
+    "{example_number} is a national phone number.",
+    "Enter a valid phone number (e.g. {example_number}) or a number with an international call prefix.",
+)
 
 
 def parse(raw: str | None) -> PhoneNumber | None:

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk import dates
 from helpdesk.languages import SPOKEN_LANGUAGES
 from helpdesk.models import Digipunt, Municipality, Topic
 from volunteers.models import STAFF_NOTES_MAX_LENGTH, Absence, Application, Availability, Volunteer
@@ -161,8 +162,8 @@ class AbsenceForm(forms.ModelForm):
         model = Absence
         fields = ["start_date", "end_date", "reason"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": dates.DateInput(),
+            "end_date": dates.DateInput(),
         }
 
     def __init__(self, *args, volunteer, **kwargs):

@@ -69,3 +69,16 @@ def test_very_long_input_is_none_and_does_not_raise(typed):
 def test_any_text_is_none_or_a_valid_number(typed):
     number = phones.parse(typed)
     assert number is None or (isinstance(number, PhoneNumber) and number.is_valid())
+
+
+@pytest.mark.parametrize(("language", "country_code"), [("nl", "+32"), ("fr", "+32"), ("en", "+32")])
+def test_an_unreadable_number_is_explained_with_the_belgian_country_code(language, country_code):
+    """The library's Dutch message cited the Netherlands' +31; our catalogue replaces it."""
+    from django.utils import translation
+    from phonenumber_field.formfields import PhoneNumberField
+
+    with translation.override(language):
+        field = PhoneNumberField(region=phones.REGION)
+        message = str(field.error_messages["invalid"])
+    assert "+31" not in message
+    assert country_code in message
