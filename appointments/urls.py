@@ -1,16 +1,16 @@
 from django.urls import path
 
-from appointments import views
+from appointments import booking_views, views
 
 app_name = "appointments"
 
 urlpatterns = [
     path("", views.counter, name="counter"),
-    path("appointments/<int:pk>/slip/", views.slip, name="slip"),
+    path("appointments/<int:pk>/slip/", booking_views.slip, name="slip"),
     path("appointments/<int:pk>/<slug:action>/", views.appointment_action, name="action"),
     path("walk-ins/", views.walk_in_add, name="walk-in-add"),
     path("walk-ins/<int:pk>/<slug:action>/", views.walk_in_action, name="walk-in-action"),
-    path("book/", views.book_caller, name="book"),
-    path("book/<int:citizen_pk>/", views.book_need, name="book-need"),
-    path("book/<int:citizen_pk>/slot/", views.book_slot, name="book-slot"),
+    path("book/", booking_views.book_caller, name="book"),
+    path("book/<int:citizen_pk>/", booking_views.book_need, name="book-need"),
+    path("book/<int:citizen_pk>/slot/", booking_views.book_slot, name="book-slot"),
 ]
