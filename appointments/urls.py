@@ -13,4 +13,11 @@ urlpatterns = [
     path("book/", booking_views.book_caller, name="book"),
     path("book/<int:citizen_pk>/", booking_views.book_need, name="book-need"),
     path("book/<int:citizen_pk>/slot/", booking_views.book_slot, name="book-slot"),
+    path(
+        "book/<int:citizen_pk>/appointments/<int:pk>/cancel/",
+        booking_views.cancel_appointment,
+        name="book-cancel",
+    ),
+    path("waitlist/", booking_views.waitlist_home, name="waitlist-home"),
+    path("waitlist/<int:digipunt_pk>/", booking_views.waitlist_page, name="waitlist"),
 ]

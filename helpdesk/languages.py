@@ -36,3 +36,16 @@ def current_language() -> str:
     """The active interface language as a short code: 'nl', 'fr' or 'en'."""
     code = (translation.get_language() or "nl")[:2]
     return code if code in Language.values else Language.NL
+
+
+def new_caller_language(municipality) -> str:
+    """The language a caller new to the service starts with: their municipality's, never the
+    screen language of the staff member who happens to take the call (the counter's booking and
+    walk-in forms share this rule)."""
+    return municipality.default_language
+
+
+def written_language(spoken: str, fallback: str) -> str:
+    """The language a text for the citizen (slip, SMS) is written in: the spoken language of the
+    appointment when the service writes it (nl, fr, en), else `fallback` (the citizen's)."""
+    return spoken if spoken in Language.values else fallback
