@@ -137,25 +137,28 @@ def book_slot(request, citizen_pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
         day, status = None, 400
-    today = timezone.localdate()
-    picked = {"topic": topic, "language": language, "places": places, "now": now, "citizen": citizen}
-    first_free = counter_booking.first_free(after=today, part="", moving=moving, **picked)
-    if day is None or day < today:
-        # No day asked for: the first with a free time in the part of the day asked for.
-        soonest = counter_booking.first_free(after=today, part=part, moving=moving, **picked)
-        day = timezone.localtime(soonest.start).date() if soonest else today
     same_topic = [] if moving else counter_booking.same_topic(citizen, topic, now)
-
     if request.method == "POST":
         response = _confirm(request, citizen, topic, language, places, wanted_place, moving, same_topic)
         if response is not None:
             return response
         status = 409 if getattr(request, "_slot_taken", False) else 400
 
+    # As few runs of the slot engine as the page needs: usually one or two.
+    today = timezone.localdate()
+    picked = {"topic": topic, "language": language, "places": places, "now": now, "citizen": citizen}
+    soonest = None
+    if day is None or day < today:
+        # No day asked for: the first with a free time in the part of the day asked for.
+        soonest = counter_booking.first_free(after=today, part=part, moving=moving, **picked)
+        day = timezone.localtime(soonest.start).date() if soonest else today
     times, strip, strip_first = counter_booking.search(day=day, part=part, moving=moving, **picked)
+    anything_free = bool(times or soonest or any(d.total for d in strip)) or (
+        counter_booking.first_free(after=today, part="", moving=moving, **picked) is not None
+    )
     show_all = request.GET.get("more") == "1"
     next_free = None
-    if not times and first_free is not None:
+    if not times and anything_free:
         next_free = counter_booking.first_free(after=day, part=part, moving=moving, **picked)
     context = {
         "citizen": citizen,
@@ -184,7 +187,7 @@ def book_slot(request, citizen_pk):
         "next_free_url": _picker_query(request, day=timezone.localdate(next_free.start).isoformat())
         if next_free
         else None,
-        "dead_end": first_free is None,
+        "dead_end": not anything_free,
         "places": [(p, _picker_query(request, digipunt=p.pk)) for p in all_places if p not in places],
         "any_place_url": _picker_query(request, digipunt=None) if wanted_place else None,
         "other_languages": [],
@@ -197,7 +200,7 @@ def book_slot(request, citizen_pk):
             k: v for k, v in request.GET.items() if k in ("topic", "language", "digipunt", "part", "move")
         },
     }
-    if first_free is None and moving is None:
+    if not anything_free and moving is None:
         # Nothing at all in this language: which other language would find a time.
         context["other_languages"] = [
             (code, SPOKEN_LANGUAGES.get(code, code), _picker_query(request, language=code))
