@@ -5,14 +5,17 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.channels import Channel
 from helpdesk.constraints import PostgresExclusionConstraint
 from helpdesk.languages import SPOKEN_LANGUAGES
 from helpdesk.models import Citizen, Digipunt, Municipality, Topic
+from helpdesk.models.municipalities import Weekday
 from volunteers.models import Volunteer
 
 LANGUAGE_CHOICES = list(SPOKEN_LANGUAGES.items())
@@ -145,8 +148,27 @@ class AppointmentEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
 
+class PartOfDay(models.TextChoices):
+    """Halves of a day as callers name them ("Thursday afternoon"); the afternoon starts at noon."""
+
+    MORNING = "morning", _("Morning")
+    AFTERNOON = "afternoon", _("Afternoon")
+
+
+NOON = datetime.time(12)
+
+
+def validate_weekdays(value) -> None:
+    """A list of distinct weekday numbers, Monday 0 to Sunday 6."""
+    if not isinstance(value, list) or any(not isinstance(d, int) or not 0 <= d <= 6 for d in value):
+        raise ValidationError(_("Give weekdays as numbers from 0 (Monday) to 6 (Sunday)."))
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each weekday may appear only once."))
+
+
 class WaitlistEntry(models.Model):
-    """A citizen for whom no slot fitted; the first in line is offered a freed slot."""
+    """A citizen for whom no slot fitted; the first in line is offered a freed slot that suits
+    their wish (preferred weekdays and part of the day; empty: any)."""
 
     municipality_path = "municipality"
 
@@ -167,6 +189,12 @@ class WaitlistEntry(models.Model):
         Citizen, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entries"
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    preferred_weekdays = models.JSONField(
+        _("preferred days"), default=list, blank=True, validators=[validate_weekdays]
+    )
+    preferred_part = models.CharField(
+        _("preferred part of the day"), max_length=10, choices=PartOfDay.choices, blank=True
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
     offered_start = models.DateTimeField(null=True, blank=True)
     offered_digipunt = models.ForeignKey(
@@ -190,6 +218,21 @@ class WaitlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.citizen}: {self.topic}"
+
+    @property
+    def preferred_days_display(self) -> str:
+        return ", ".join(str(Weekday(day).label) for day in self.preferred_weekdays)
+
+    def suits(self, start: datetime.datetime) -> bool:
+        """Whether a time at `start` fits the citizen's wish."""
+        local = timezone.localtime(start)
+        if self.preferred_weekdays and local.weekday() not in self.preferred_weekdays:
+            return False
+        if self.preferred_part == PartOfDay.MORNING:
+            return local.time() < NOON
+        if self.preferred_part == PartOfDay.AFTERNOON:
+            return local.time() >= NOON
+        return True
 
 
 class WalkIn(models.Model):

@@ -18,8 +18,11 @@ from appointments.slots import free_slots
 MAX_ENTRIES_TRIED = 20
 
 
-def add(*, citizen, topic, language, channel, digipunt=None) -> WaitlistEntry:
-    """Put the citizen in line (once per topic); returns the existing entry when already there."""
+def add(*, citizen, topic, language, channel, digipunt=None, weekdays=(), part="") -> WaitlistEntry:
+    """Put the citizen in line (once per topic), with their wish: `weekdays` (0 = Monday) and
+    `part` of the day (PartOfDay; empty: any). Already in line: the entry is returned, with the
+    wish given now when one is given (the caller's latest word counts)."""
+    wish = {"preferred_weekdays": sorted(set(weekdays)), "preferred_part": part}
     try:
         with transaction.atomic():
             return WaitlistEntry.objects.create(
@@ -29,13 +32,18 @@ def add(*, citizen, topic, language, channel, digipunt=None) -> WaitlistEntry:
                 language=language,
                 channel=channel,
                 digipunt=digipunt,
+                **wish,
             )
     except IntegrityError:
-        return WaitlistEntry.objects.get(
+        entry = WaitlistEntry.objects.get(
             citizen=citizen,
             topic=topic,
             status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
         )
+        if weekdays or part:
+            WaitlistEntry.objects.filter(pk=entry.pk).update(**wish)
+            entry.preferred_weekdays, entry.preferred_part = wish["preferred_weekdays"], part
+        return entry
 
 
 def offer_freed_slot(
@@ -53,7 +61,8 @@ def offer_freed_slot(
 
 
 def offer_time(digipunt, start, end, *, now, skip_citizen_id=None) -> WaitlistEntry | None:
-    """Offer the time from `start` to `end` at `digipunt` to the first waiting citizen it suits."""
+    """Offer the time from `start` to `end` at `digipunt` to the first waiting citizen it suits
+    (language, topic and their wished weekdays and part of the day)."""
     # Offers of times already past were not taken: those people wait again.
     WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED, offered_start__lt=now).update(
         status=WaitlistEntry.Status.WAITING, offered_start=None, offered_digipunt=None
@@ -77,7 +86,7 @@ def offer_time(digipunt, start, end, *, now, skip_citizen_id=None) -> WaitlistEn
             digipunten=[digipunt],
             citizen=entry.citizen,
         )
-        fitting = [s for s in slots if s.start < end and start < s.end]
+        fitting = [s for s in slots if s.start < end and start < s.end and entry.suits(s.start)]
         if fitting:
             entry.status = WaitlistEntry.Status.OFFERED
             entry.offered_start = fitting[0].start

@@ -43,3 +43,9 @@ def default_citizen_language(municipality) -> str:
     never the screen language of the staff member who happens to type them in."""
     code = getattr(municipality, "default_language", None)
     return code if code in Language.values else Language.NL
+
+
+def written_language(spoken: str, fallback: str) -> str:
+    """The language a text for the citizen (slip, SMS) is written in: the spoken language of the
+    appointment when the service writes it (nl, fr, en), else `fallback` (the citizen's)."""
+    return spoken if spoken in Language.values else fallback

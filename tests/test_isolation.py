@@ -220,6 +220,7 @@ FORM_PARAMS = {"municipality", "digipunt", "topic", "subject_id", "year", "q", "
 # Each name that can name one of A's records, with the record it names: how to get its value.
 QUERY_IDS = {
     "appointment": lambda r: r["appointment"].pk,
+    "move": lambda r: r["appointment"].pk,  # the appointment step 3 of booking reschedules
     "walk_in": lambda r: r["walk_in"].pk,
     "digipunt": lambda r: r["digipunt"].pk,
     "municipality": lambda r: r["municipality"].pk,
@@ -232,7 +233,7 @@ QUERY_IDS = {
 MISSING = {"topic": "no_such_topic", "phone": "+32470000999"}
 MISSING_ID = 987_654
 # Names that name no record: dates, pages, languages, texts, where to go next.
-NOT_IDS = {"date", "from", "to", "year", "page", "next", "language", "q", "status"}
+NOT_IDS = {"date", "from", "to", "year", "page", "next", "language", "q", "status", "day", "part", "more"}
 
 
 def query_names() -> set[str]:

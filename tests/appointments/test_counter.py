@@ -83,11 +83,14 @@ def test_booking_for_a_caller_in_three_screens(web, staff_a, vera, digipunt_a):
     assert "Belastingen" in slip
 
 
-def test_the_slip_speaks_the_citizens_language(web, staff_a, vera, digipunt_a, municipality_a):
+def test_the_slip_speaks_the_appointments_language_not_the_citizens(
+    web, staff_a, vera, digipunt_a, municipality_a
+):
+    """Bug (issue 17): a French appointment printed a Dutch slip, while its SMS went out in French."""
     from tests.factories import CitizenFactory
 
-    citizen = CitizenFactory(municipality=municipality_a, language="fr")
-    appointment = AppointmentFactory(digipunt=digipunt_a, volunteer=vera, citizen=citizen)
+    citizen = CitizenFactory(municipality=municipality_a, language="nl")
+    appointment = AppointmentFactory(digipunt=digipunt_a, volunteer=vera, citizen=citizen, language="fr")
     slip = web(staff_a).get(f"/counter/appointments/{appointment.pk}/slip/").content.decode()
     assert "Votre rendez-vous" in slip
     assert "Impôts" in slip
@@ -203,5 +206,5 @@ def test_odd_slot_choices_never_give_a_500(web, staff_a, vera, digipunt_a, citiz
         f"{digipunt_a.pk}|0001-01-01T00:00+01:00",
         f"{digipunt_a.pk}|9999-12-31T23:30-01:00",
     ):
-        assert client.post(base, {"slot": slot}).status_code == 200, slot
+        assert client.post(base, {"slot": slot}).status_code == 400, slot  # refused with a message
     assert not Appointment.objects.exists()
