@@ -7,7 +7,8 @@ ratio = value / baseline for every figure. What is measured (details in each mod
 
 1. SMS webhook under gunicorn on PostgreSQL (bench/web_bench.py): the highest rate of signed
    POST /sms/inbound/ (each from a new number: first SMS -> topic menu) against GET /healthz on the
-   same server from the same load generator; then p50/p99 at a fixed load of half the webhook's
+   same server from the same load generator, and of a free-text answer to the menu ("mijn gsm");
+   then p50/p99 at a fixed load of half the webhook's
    highest rate (open loop).
 2. Slot search (bench/slot_figures.py; SQLite; 2 digipunten, 20 volunteers, 2,000 appointments
    over four weeks) against django-appointment 3.12 with the same shape of data (bench/peer_appt.py

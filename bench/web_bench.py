@@ -9,7 +9,8 @@ Seeds one municipality (4 digipunten with one desk and one volunteer each), then
    load-generator processes (http.client, keep-alive, one connection per thread):
    - the highest request rate (closed loop) of GET /healthz (a minimal Django view: one SELECT 1
      through the whole middleware stack) and of a signed POST /sms/inbound/ (each from a new
-     number, so each is a real conversation step: first SMS -> topic menu);
+     number, so each is a real conversation step: first SMS -> topic menu), and of a free-text
+     answer to that menu ("mijn gsm" -> 3 slots, after an untimed first SMS from each number);
    - then the webhook at a fixed rate of half its highest rate (open loop: requests leave on a
      schedule, latency is measured from the scheduled time), p50 and p99;
    - booking through the API (POST /api/v1/appointments/) on distinct slots from concurrent
@@ -103,6 +104,11 @@ def main():
             processes=OPEN_PROCESSES,
             threads=OPEN_THREADS,
         )
+        # A free-text answer: each number first gets the topic menu (untimed setup, the same
+        # numbers in the same order), then answers it in words ("mijn gsm" -> 3 slots).
+        answer_kind = {"kind": "sms", "base_url": server.base_url, "prefix": "5"}
+        load(port, {**answer_kind, "body": "AFSPRAAK"}, duration=phase * 1.5, **closed)
+        answer = load(port, {**answer_kind, "body": "mijn gsm"}, duration=phase, **closed)
         sentence = None
         if not quick:
             sentence = load(
@@ -137,6 +143,7 @@ def main():
         fixed=fixed,
         fixed_healthz=fixed_healthz,
         sentence=sentence,
+        answer=answer,
         api=api,
         contention={
             "statuses": {str(k): v for k, v in contended.items()},
@@ -178,6 +185,18 @@ def main():
             note=p99_goal,
         ),
     ]
+    figures.append(
+        figure(
+            "webhook_answer_rps",
+            "SMS webhook, free-text answer to the menu ('mijn gsm' -> 3 slots), max rate",
+            answer["ok_rps"],
+            "req/s",
+            baseline=healthz["ok_rps"],
+            baseline_name="GET /healthz, same server, same clients",
+            better="higher",
+            note=f"non-2xx {errors(answer)}; after an untimed first SMS from each number",
+        )
+    )
     if sentence:
         figures.append(
             figure(

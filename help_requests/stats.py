@@ -6,14 +6,14 @@ plain columns, never a fixed UTC offset. `summary` answers the API and the dashb
 """
 
 import datetime
-import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments.models import Appointment, WaitlistEntry, WalkIn
+from help_requests.medians import SecondsBetween, median
 from help_requests.models import HelpRequest, HelpRequestTopic, Outcome
 from helpdesk.models import Digipunt, Topic
 from sms.models import InboundMessage
@@ -265,17 +265,16 @@ def appointment_figures(municipality_ids, period: Period, digipunt_id=None) -> d
     )
     counts = count_by(appointments, "status")
     due = counts.get(Status.COMPLETED, 0) + counts.get(Status.NO_SHOW, 0)
-    lead_hours = [
-        (row["start"] - row["created_at"]).total_seconds() / 3600
-        for row in appointments.exclude(status=Status.CANCELLED).values("start", "created_at")[:100_000]
-    ]
+    lead_seconds = median(
+        appointments.exclude(status=Status.CANCELLED), SecondsBetween(F("start"), F("created_at"))
+    )
     return {
         "booked": sum(counts.values()),
         "completed": counts.get(Status.COMPLETED, 0),
         "no_show": counts.get(Status.NO_SHOW, 0),
         "cancelled": counts.get(Status.CANCELLED, 0),
         "no_show_rate": share(counts.get(Status.NO_SHOW, 0), due),
-        "median_lead_time_hours": round(statistics.median(lead_hours), 1) if lead_hours else None,
+        "median_lead_time_hours": None if lead_seconds is None else round(lead_seconds / 3600, 1),
     }
 
 
@@ -287,15 +286,14 @@ def walk_in_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
         municipality_field="digipunt__municipality_id",
     )
     counts = count_by(tickets, "status")
-    waits = [
-        (row["called_at"] - row["arrived_at"]).total_seconds() / 60
-        for row in tickets.filter(called_at__isnull=False).values("called_at", "arrived_at")
-    ]
+    wait_seconds = median(
+        tickets.filter(called_at__isnull=False), SecondsBetween(F("called_at"), F("arrived_at"))
+    )
     return {
         "arrived": sum(counts.values()),
         "served": counts.get(WalkIn.Status.SERVED, 0),
         "left": counts.get(WalkIn.Status.LEFT, 0),
-        "median_wait_minutes": round(statistics.median(waits), 1) if waits else None,
+        "median_wait_minutes": None if wait_seconds is None else round(wait_seconds / 60, 1),
     }
 
 

@@ -213,3 +213,48 @@ def try_lock(obj) -> bool:
         # Held from now on: later waits must still sort after it, or a cycle could close here.
         held.add([key])
     return got
+
+
+def select(queryset, *, for_delete: bool = False) -> list:
+    """Load and lock the rows of `queryset` in one statement (SELECT ... FOR NO KEY UPDATE, in
+    primary-key order): lock() for rows not loaded yet, without a second round trip to fetch
+    them. The same order rule as lock(): the model must not sort before a row already held."""
+    held = _state()
+    model = queryset.model
+    rank = (getattr(model, "lock_rank", None), model._meta.label)
+    if rank[0] is None:
+        raise TypeError(f"{model.__name__} has no lock_rank: add it (docs/architecture.md lists them).")
+    highest = held.highest
+    if ORDERED and highest is not None and rank < highest[:2]:
+        raise LockOrderError(f"{model.__name__} locked after {highest[1]} {highest[2]}.")
+    _set_timeout(held)
+    try:
+        rows = list(queryset.select_for_update(no_key=not for_delete).order_by("pk"))
+    except OperationalError as error:
+        if busy(error):
+            raise LockTimeout(str(error), deadlock=is_deadlock(error)) from error
+        raise
+    known = held.keys
+    new = [key for key in map(_key, rows) if key not in known]
+    if new:
+        if ORDERED and highest is not None and new[0] < highest:
+            raise LockOrderError(f"{new[0][1]} {new[0][2]} locked after {highest[1]} {highest[2]}.")
+        held.add(new)
+        if after_lock is not None:
+            after_lock([model])
+    return rows
+
+
+def hold_new(*objects) -> None:
+    """Count rows this transaction has just inserted as held, without a statement: nobody else
+    sees them before the commit, so nobody else can lock them. The same order rule as lock()."""
+    held = _state()
+    keys = sorted(_key(obj) for obj in objects if obj is not None)
+    known = held.keys
+    new = [key for key in keys if key not in known]
+    if not new:
+        return
+    highest = held.highest
+    if ORDERED and highest is not None and new[0] < highest:
+        raise LockOrderError(f"{new[0][1]} {new[0][2]} locked after {highest[1]} {highest[2]}.")
+    held.add(new)

@@ -10,7 +10,9 @@ import logging
 import re
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from helpdesk import locks, phones
@@ -54,31 +56,75 @@ def receive(
     if not from_ or not to:
         raise Malformed("From and To are required.")
     body = clean_body(body)
+    message = InboundMessage(
+        message_sid=sid, from_number=sender_key(from_), to_number=to, body=body, received_at=now
+    )
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                message = InboundMessage.objects.create(
-                    message_sid=sid, from_number=sender_key(from_), to_number=to, body=body, received_at=now
-                )
-        except IntegrityError:
+        if not _store_new(message):
             return InboundMessage.objects.get(message_sid=sid).reply
+        # No savepoint around the answer (two statements a step): when it fails, the whole
+        # transaction is rolled back, the message too, and stored again with the failure's answer.
         try:
-            with transaction.atomic():
-                event, reply = _answer(message, now, simulated)
-        except Exception as error:
-            if locks.busy(error):
-                # Someone else held this citizen's or this digipunt's rows too long: nothing of
-                # the answer was kept, so asking again is safe. Every channel answers so.
-                logger.warning("Inbound SMS %s: busy (lock timeout), asked to send again", sid)
-                event, reply = _busy(message)
-            else:
-                # A bug must not lose the message or leave the citizen without an answer: the
-                # message stays stored, staff are asked to call, and the citizen is told so.
-                logger.exception("Inbound SMS %s could not be handled", sid)
-                event, reply = _failed(message, now)
+            event, reply = _answer(message, now, simulated)
+        except Exception as error:  # answered below, in a transaction of its own
+            failure = error
+            transaction.set_rollback(True)
+        else:
+            message.event, message.reply = event, reply
+            message.save(update_fields=["municipality", "citizen", "event", "reply"])
+            return reply
+    return _answer_failure(message, failure, now)
+
+
+def _answer_failure(failed: InboundMessage, error: Exception, now: datetime.datetime) -> str:
+    """Store the message whose answer failed (rolled back, all of it) and answer the failure.
+    A duplicate that came in meanwhile may have stored and answered it: then its reply counts."""
+    message = InboundMessage(
+        message_sid=failed.message_sid,
+        from_number=failed.from_number,
+        to_number=failed.to_number,
+        body=failed.body,
+        received_at=failed.received_at,
+        municipality=failed.municipality,
+    )
+    with transaction.atomic():
+        if not _store_new(message):
+            return InboundMessage.objects.get(message_sid=message.message_sid).reply
+        if locks.busy(error):
+            # Someone else held this citizen's or this digipunt's rows too long: nothing of the
+            # answer was kept, so asking again is safe. Every channel answers so.
+            logger.warning("Inbound SMS %s: busy (lock timeout), asked to send again", message.message_sid)
+            event, reply = _busy(message)
+        else:
+            # A bug must not lose the message or leave the citizen without an answer: the message
+            # is stored, staff are asked to call, and the citizen is told so.
+            logger.error("Inbound SMS %s could not be handled", message.message_sid, exc_info=error)
+            event, reply = _failed(message, now)
         message.event, message.reply = event, reply
         message.save(update_fields=["municipality", "citizen", "event", "reply"])
     return reply
+
+
+def _store_new(message: InboundMessage) -> bool:
+    """INSERT ... ON CONFLICT (message_sid) DO NOTHING RETURNING id: False for a MessageSid
+    already stored. One statement and no savepoint: a concurrent duplicate waits on the unique
+    index until the first commits, then inserts nothing."""
+    fields = [field for field in InboundMessage._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
+    sql = (
+        f"INSERT INTO {quote(InboundMessage._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote('message_sid')}) DO NOTHING RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    message.pk = row[0]
+    message._state.adding, message._state.db = False, connection.alias
+    return True
 
 
 def _busy(message: InboundMessage) -> tuple[str, str]:
@@ -112,7 +158,25 @@ def _failed(message: InboundMessage, now: datetime.datetime) -> tuple[str, str]:
 
 def _answer(message: InboundMessage, now: datetime.datetime, simulated: bool) -> tuple[str, str]:
     to_number = phones.parse(message.to_number)
-    municipality = Municipality.objects.filter(sms_number=to_number).first() if to_number else None
+    # The sender's messages of the last hour are counted in the same statement (the hourly limit
+    # below), so the limit costs no round trip of its own.
+    recent = (
+        InboundMessage.objects.filter(
+            from_number=message.from_number, received_at__gt=now - datetime.timedelta(hours=1)
+        )
+        .exclude(pk=message.pk)
+        .order_by()
+        .values("from_number")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    municipality = (
+        Municipality.objects.filter(sms_number=to_number)
+        .annotate(recent_messages=Coalesce(Subquery(recent), 0))
+        .first()
+        if to_number
+        else None
+    )
     if municipality is None:
         logger.warning("Inbound SMS %s to unknown number %s", message.message_sid, message.to_number)
         return Event.UNKNOWN_NUMBER, " / ".join(render("unknown_number", code) for code in ("nl", "fr", "en"))
@@ -131,23 +195,11 @@ def _answer(message: InboundMessage, now: datetime.datetime, simulated: bool) ->
             now=now,
         )
         return Event.NOT_A_MOBILE, ""
-    recent = InboundMessage.objects.filter(
-        from_number=sender.as_e164, received_at__gt=now - datetime.timedelta(hours=1)
-    ).exclude(pk=message.pk)
     opting = understanding.is_opt_out(message.body) or understanding.is_opt_in(message.body)
-    if recent.count() >= settings.SMS_INBOUND_PER_HOUR and not opting:  # STOP always works
+    if municipality.recent_messages >= settings.SMS_INBOUND_PER_HOUR and not opting:  # STOP always works
         logger.warning("Inbound SMS from %s over the hourly limit: stored, not answered", sender)
         return Event.RATE_LIMITED, ""
-    citizen, _created = Citizen.objects.get_or_create(
-        municipality=municipality,
-        phone=sender,
-        defaults={"language": municipality.default_language, "simulated": simulated},
-    )
-    if citizen.simulated and not simulated:
-        citizen.simulated = False  # a real phone texted from this number: it is a real citizen
-    # The citizen first: the lowest lock rank, before the conversation and any booking rows.
-    locks.lock(citizen)
-    Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now, simulated=citizen.simulated)
+    citizen = _locked_citizen(municipality, sender, now, simulated)
     message.citizen = citizen
     reply = conversation.handle(citizen, message.body, now=now)
     text = reply.text
@@ -157,3 +209,35 @@ def _answer(message: InboundMessage, now: datetime.datetime, simulated: bool) ->
     if text:
         outbox.record_reply(citizen=citizen, body=text, now=now)
     return reply.event, text
+
+
+def _locked_citizen(municipality, sender, now, simulated: bool) -> Citizen:
+    """The sender's citizen row, created if new, locked for this transaction and marked as in
+    contact now. Citizens come first: the lowest lock rank, before the conversation and any
+    booking rows. A known citizen costs two statements (the locking read, the update), a new one
+    its INSERT (and what the signals write: the audit entry, a remembered opt-out)."""
+    same = Citizen.objects.filter(municipality=municipality, phone=sender)
+    found = locks.select(same)
+    if not found:
+        try:
+            with transaction.atomic():
+                citizen = Citizen.objects.create(
+                    municipality=municipality,
+                    phone=sender,
+                    language=municipality.default_language,
+                    simulated=simulated,
+                    last_contact_at=now,
+                )
+        except IntegrityError:  # the same number's first message, at the same moment
+            found = locks.select(same)
+        else:
+            locks.hold_new(citizen)
+            citizen.municipality = municipality
+            return citizen
+    citizen = found[0]
+    citizen.municipality = municipality
+    # A real phone texting from a simulated citizen's number: it is a real citizen.
+    citizen.simulated = citizen.simulated and simulated
+    citizen.last_contact_at = now
+    Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now, simulated=citizen.simulated)
+    return citizen

@@ -28,12 +28,17 @@ class Reply:
 
 def load(citizen: Citizen, now: datetime.datetime) -> Conversation:
     """The citizen's conversation, locked for this transaction; expired menus are closed."""
-    conversation, _created = Conversation.objects.get_or_create(
-        citizen=citizen, defaults={"language": citizen.language}
-    )
-    # The citizen, then its conversation: the lowest ranks, before any booking rows.
-    locks.lock(citizen, conversation)
-    conversation.refresh_from_db()
+    # The citizen, then its conversation: the lowest ranks, before any booking rows. Loading the
+    # conversation locks it too (no second read), and a citizen without one gets it created:
+    # with the citizen's row held, nobody else can be creating it at the same time.
+    locks.lock(citizen)
+    found = locks.select(Conversation.objects.filter(citizen=citizen))
+    if found:
+        conversation = found[0]
+        conversation.citizen = citizen
+    else:
+        conversation = Conversation.objects.create(citizen=citizen, language=citizen.language)
+        locks.hold_new(conversation)
     if conversation.expires_at and conversation.expires_at <= now:
         conversation.state, conversation.data, conversation.misunderstood = State.IDLE, {}, 0
         conversation.expires_at = None

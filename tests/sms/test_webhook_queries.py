@@ -1,0 +1,56 @@
+"""The webhook's SQL per step (issue 14: at most 10 statements a step, the audit entry and the
+conversation without a round trip each). Counted inside the test's own transaction, so BEGIN and
+COMMIT are not among them; on PostgreSQL one more, the transaction's SET LOCAL lock_timeout."""
+
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+# The test suite's own atomic block around each request: one SAVEPOINT, one RELEASE.
+TEST_SAVEPOINTS = 2
+
+
+def statements(send, body) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        send(body)
+    return [query["sql"] for query in captured.captured_queries if "lock_timeout" not in query["sql"]]
+
+
+def tables(sqls, verb) -> Counter:
+    return Counter(sql.split('"')[1] for sql in sqls if sql.startswith(verb) and '"' in sql)
+
+
+@pytest.fixture
+def send(phone_of, helper, digipunt_a):
+    return phone_of()
+
+
+def test_a_follow_up_step_costs_at_most_ten_statements(send):
+    send("AFSPRAAK")
+    sqls = statements(send, "blabla")  # not understood: the topic menu again
+    assert len(sqls) - TEST_SAVEPOINTS <= 10, "\n".join(sqls)
+    assert not [sql for sql in sqls if "SAVEPOINT" in sql][TEST_SAVEPOINTS:], "no savepoint of its own"
+    reads = tables(sqls, "SELECT")
+    # The citizen and the conversation are each read once, locked as they are read (no
+    # refresh_from_db); the hourly limit is counted inside the municipality's read.
+    assert reads["helpdesk_citizen"] == 1
+    assert reads["sms_conversation"] == 1
+    assert reads["helpdesk_municipality"] == 1
+    assert not [sql for sql in sqls if sql.startswith("SELECT COUNT")]
+    assert tables(sqls, "INSERT")["sms_inboundmessage"] == 1
+
+
+def test_the_first_message_stores_itself_in_one_statement(send):
+    sqls = statements(send, "AFSPRAAK")
+    # The citizen's creation keeps a savepoint (a concurrent first message from the same number
+    # meets the unique index); what stays above ten is the menu's topic reads and the outbox,
+    # which this path does not own.
+    assert len(sqls) - TEST_SAVEPOINTS <= 17, "\n".join(sqls)
+    assert tables(sqls, "INSERT")["sms_inboundmessage"] == 1
+    assert tables(sqls, "INSERT")["sms_conversation"] == 1
+    reads = tables(sqls, "SELECT")
+    assert reads["sms_conversation"] == 1
+    assert reads["helpdesk_citizen"] == 1
+    assert not [sql for sql in sqls if sql.startswith("SELECT COUNT")]
