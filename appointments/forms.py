@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from appointments.models import PartOfDay
-from helpdesk.dates import validate_sensible_date
+from helpdesk.dates import DateInput, validate_sensible_date
 from helpdesk.languages import SPOKEN_LANGUAGES, Language, default_citizen_language
 from helpdesk.models import Topic
 from helpdesk.models.municipalities import Weekday
@@ -70,8 +70,7 @@ class NeedForm(forms.Form):
     day = forms.DateField(
         label=_("Day the caller asks for (optional)"),
         required=False,
-        # ISO values: a date input drops any other notation.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         validators=[validate_sensible_date],
         help_text=_("Empty: the first day with a free time."),
     )
