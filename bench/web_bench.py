@@ -223,7 +223,7 @@ def main():
             baseline_name="GET /healthz p50, same server, same clients",
             note="goal <= 3x: "
             + ("met" if (slots_day["p50_ms"] or 1e9) <= 3 * healthz["p50_ms"] else "NOT met")
-            + f"; {slots_day['ok_rps']} req/s; non-2xx {errors(slots_day)}",
+            + f"; {slots_day['ok_rps']:.0f} req/s; non-2xx {errors(slots_day)}",
         )
     )
     fives = sum(v for k, v in contended.items() if str(k).startswith("5") or k == "error")

@@ -177,3 +177,19 @@ def test_a_cache_that_lost_the_version_starts_a_new_one():
     before = schedule_version.current()
     cache.clear()
     assert schedule_version.current() != before
+
+
+@pytest.mark.django_db
+def test_the_slot_listing_writes_what_slot_serializer_would(
+    api, staff_a, vera, digipunt_a, taxes, frozen_now
+):
+    from appointments.api.serializers import SlotSerializer
+
+    response = api(staff_a).get(
+        "/api/v1/slots/",
+        {"digipunt": digipunt_a.pk, "topic": "taxes", "from": "2026-11-30", "to": "2026-11-30"},
+    )
+    assert response.status_code == 200
+    expected = SlotSerializer(slots(taxes, digipunt_a), many=True).data
+    assert response.json() == [dict(row) for row in expected]
+    assert response.json()[0]["start"] == "2026-11-30T09:00:00+01:00"
