@@ -167,8 +167,8 @@ def _busy(places, volunteers, limited, start_date, end_date, citizen, exclude_ap
     day_start = datetime.datetime.combine(start_date, datetime.time.min, tzinfo=zone)
     day_end = datetime.datetime.combine(end_date + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
     in_days = Q(start__lt=day_end, end__gt=day_start)
-    wanted = Q(digipunt__in=[place.digipunt.pk for _snapshot, place in places]) | Q(volunteer_id__in=list(volunteers))
-    wanted &= in_days
+    desks = [place.digipunt.pk for _snapshot, place in places]
+    wanted = (Q(digipunt__in=desks) | Q(volunteer_id__in=list(volunteers))) & in_days
     if limited:
         # Whole ISO weeks for volunteers with weekly hours, so every appointment of those weeks counts.
         week_start = start_date - datetime.timedelta(days=start_date.weekday())
