@@ -5,7 +5,7 @@ class AppointmentsConfig(AppConfig):
     name = "appointments"
 
     def ready(self):
-        from appointments import citizen_data
+        from appointments import citizen_data, schedule_snapshot
         from appointments.models import Appointment, WalkIn
         from helpdesk import citizen_data as registry
         from privacy import audit
@@ -13,3 +13,4 @@ class AppointmentsConfig(AppConfig):
         audit.watch(Appointment, audit.Subject.APPOINTMENT)
         audit.watch(WalkIn, audit.Subject.WALK_IN)
         registry.register(citizen_data.HOLDER)
+        schedule_snapshot.connect()

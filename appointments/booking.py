@@ -12,23 +12,22 @@ granted in time, since it means others are booking at that place right now.
 
 import dataclasses
 import datetime
-from collections import Counter
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appointments import signals
+from appointments import schedule_snapshot, signals
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, new_booking_code
-from appointments.slots import Slot, booking_window, eligible_volunteers, free_slots, grid_starts
+from appointments.slots import Slot, booking_window, free_slots, grid_starts, least_busy, search
 from helpdesk import locks
 from helpdesk.localtime import local_zone
 from helpdesk.models import Citizen, Digipunt, Topic
-from helpdesk.opening import closed_reason, closures_between
 from volunteers.models import Volunteer
 from volunteers.notify import ASSIGNED, notify_volunteer
 
 ALTERNATIVES = 3
+CODE_ATTEMPTS = 5  # new booking codes tried before a clash is reported as a lost race
 
 
 class BookingError(Exception):
@@ -75,18 +74,19 @@ def check_start(digipunt: Digipunt, topic: Topic, start: datetime.datetime, now:
             _("Appointments can be booked at most %(days)s days ahead.")
             % {"days": digipunt.booking_horizon_days}
         )
-    reason = closed_reason(local.date(), closures_between(digipunt, local.date(), local.date()))
+    week = schedule_snapshot.place(digipunt)  # opening hours and closures, cached
+    reason = week.closed_reason(local.date())
     if reason:
         raise BookingError(_("The digipunt is closed that day (%(reason)s).") % {"reason": reason})
     minutes = topic.default_duration_minutes
-    periods = [h for h in digipunt.opening_hours.all() if h.weekday == local.weekday()]
+    periods = [(_clock(opens), _clock(closes)) for opens, closes in week.hours.get(local.weekday(), ())]
     if not any(
-        any(s == local for s, _ in grid_starts(digipunt, local.date(), h.opens, h.closes, minutes))
-        for h in periods
+        any(s == local for s, _ in grid_starts(digipunt, local.date(), opens, closes, minutes))
+        for opens, closes in periods
     ):
         fits = any(
-            h.opens <= local.time() and (local + datetime.timedelta(minutes=minutes)).time() <= h.closes
-            for h in periods
+            opens <= local.time() and (local + datetime.timedelta(minutes=minutes)).time() <= closes
+            for opens, closes in periods
         )
         if fits:
             second = (
@@ -97,6 +97,10 @@ def check_start(digipunt: Digipunt, topic: Topic, start: datetime.datetime, now:
                 % {"minutes": digipunt.slot_minutes, "second": second.strftime("%H:%M")}
             )
         raise BookingError(_("Outside the opening hours of %(digipunt)s.") % {"digipunt": digipunt.name})
+
+
+def _clock(minutes: int) -> datetime.time:
+    return datetime.time(minutes // 60, minutes % 60)
 
 
 def next_slots(*, digipunt, topic, language, after, now, citizen=None, limit=ALTERNATIVES) -> list[Slot]:
@@ -125,51 +129,12 @@ def next_slots(*, digipunt, topic, language, after, now, citizen=None, limit=ALT
 def booking_locks(citizen: Citizen, digipunt: Digipunt, topic: Topic, language: str) -> list:
     """What a booking at this digipunt locks: the citizen, the digipunt and every volunteer who
     could take this topic in this language there. Locking them all up front (rather than the
-    candidates of one slot, then whoever turned up free) keeps the order fixed."""
-    eligible, _limits = eligible_volunteers([digipunt], topic, language)
-    return [citizen, digipunt, *Volunteer.objects.filter(pk__in=eligible).only("pk")]
-
-
-def _pick_volunteer(slot: Slot, citizen: Citizen) -> int:
-    """The citizen's previous volunteer when free (a follow-up), else the least busy that day."""
-    candidates = set(slot.volunteer_ids)
-    previous = (
-        Appointment.objects.filter(
-            citizen=citizen, volunteer_id__in=candidates, status__in=Appointment.ACTIVE
-        )
-        .order_by("-start")
-        .values_list("volunteer_id", flat=True)
-        .first()
+    candidates of one slot, then whoever turned up free) keeps the order fixed. Who is eligible
+    comes from the cached week: a volunteer added a moment ago waits for the next booking."""
+    eligible = schedule_snapshot.for_municipality(digipunt.municipality_id).eligible(
+        [digipunt.pk], topic.pk, language
     )
-    if previous is not None:
-        return previous
-    zone = local_zone()
-    day_start = datetime.datetime.combine(slot.start.astimezone(zone).date(), datetime.time.min, tzinfo=zone)
-    load = Counter(
-        Appointment.objects.filter(
-            volunteer_id__in=candidates,
-            status__in=Appointment.ACTIVE,
-            start__gte=day_start,
-            start__lt=day_start + datetime.timedelta(days=1),
-        ).values_list("volunteer_id", flat=True)
-    )
-    return min(candidates, key=lambda v: (load[v], v))
-
-
-def _slot_at(digipunt, topic, language, start, now, citizen) -> Slot | None:
-    day = start.astimezone(local_zone()).date()
-    for slot in free_slots(
-        topic=topic,
-        language=language,
-        start_date=day,
-        end_date=day,
-        now=now,
-        digipunten=[digipunt],
-        citizen=citizen,
-    ):
-        if slot.start == start:
-            return slot
-    return None
+    return [citizen, digipunt, *(Volunteer(pk=pk) for pk in sorted(eligible))]
 
 
 def book(
@@ -197,91 +162,141 @@ def book(
     if citizen.municipality_id != digipunt.municipality_id:
         raise BookingError(_("This citizen belongs to another municipality."), field="citizen")
     check_start(digipunt, topic, start, now)
-    try:
-        with transaction.atomic():
-            targets = booking_locks(citizen, digipunt, topic, language)
-            locked = {volunteer.pk for volunteer in targets[2:]}
-            if LOCKING and prelocked:
-                # A volunteer added since the reschedule took its locks cannot be locked now
-                # without breaking the order, so is not chosen.
-                locked &= locks.held(Volunteer)
-            elif LOCKING:
-                # Named in the order bookings used to lock in; lock() sorts them by rank (the
-                # citizen first). Tests switch locks.ORDERED off to show the deadlock that caused.
-                locks.lock(*targets[1:], targets[0])
-            # Under the lock, the truth: computed afresh from the committed appointments.
-            slot = _slot_at(digipunt, topic, language, start, now, citizen)
-            if slot is not None:
-                # Only a volunteer locked above may be chosen (one added to the digipunt a moment
-                # ago waits for the next booking).
-                slot = dataclasses.replace(
-                    slot, volunteer_ids=tuple(v for v in slot.volunteer_ids if v in locked)
-                )
-            if slot is None or not slot.volunteer_ids:
-                raise SlotTaken(_taken_message(citizen, start, topic))
-            if after_check is not None:
-                after_check()
-            appointment = Appointment.objects.create(
-                code=_unused_code(),
+    request = {
+        "citizen": citizen,
+        "digipunt": digipunt,
+        "topic": topic,
+        "start": start,
+        "language": language,
+        "channel": channel,
+        "by": by,
+        "notes": notes,
+        "now": now,
+        "rescheduled_from": rescheduled_from,
+        "notify": notify,
+        "prelocked": prelocked,
+    }
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            return _write(**request)
+        except IntegrityError as error:
+            # A new code that another appointment has (about one in a billion): the unique
+            # constraint refused it and the transaction rolled back; try again with another.
+            if _code_clash(error) and attempt + 1 < CODE_ATTEMPTS:
+                continue
+            # Otherwise the database constraint had the last word: someone was faster.
+            raise SlotTaken(
+                _("This time was just taken."),
+                next_slots(
+                    digipunt=digipunt, topic=topic, language=language, after=start, now=now, citizen=citizen
+                ),
+            ) from error
+        except OperationalError as error:
+            # Others booking at this place kept its rows locked past the timeout: the answer is the
+            # next free times. A deadlock is not that (it would be a bug in the lock order), nor is
+            # any other database error: those go on.
+            if not locks.busy(error) or locks.is_deadlock(error):
+                raise
+            raise SlotTaken(
+                _("This time was just taken."),
+                next_slots(
+                    digipunt=digipunt, topic=topic, language=language, after=start, now=now, citizen=citizen
+                ),
+            ) from error
+        except SlotTaken as taken:
+            taken.alternatives = next_slots(
+                digipunt=digipunt, topic=topic, language=language, after=start, now=now, citizen=citizen
+            )
+            raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _write(
+    *, citizen, digipunt, topic, start, language, channel, by, notes, now, rescheduled_from, notify, prelocked
+) -> Appointment:
+    """Lock, check and write one booking in one transaction."""
+    with transaction.atomic():
+        targets = booking_locks(citizen, digipunt, topic, language)
+        locked = {volunteer.pk for volunteer in targets[2:]}
+        if LOCKING and prelocked:
+            # A volunteer added since the reschedule took its locks cannot be locked now
+            # without breaking the order, so is not chosen.
+            locked &= locks.held(Volunteer)
+        elif LOCKING:
+            # Named in the order bookings used to lock in; lock() sorts them by rank (the
+            # citizen first). Tests switch locks.ORDERED off to show the deadlock that caused.
+            locks.lock(*targets[1:], targets[0])
+        # Under the lock, the truth: the appointments that consume the day (and the citizen's,
+        # to keep a follow-up with the same volunteer), read afresh in one query.
+        day = start.astimezone(local_zone()).date()
+        found, busy = search(
+            topic=topic,
+            language=language,
+            start_date=day,
+            end_date=day,
+            now=now,
+            digipunten=[digipunt],
+            citizen=citizen,
+            citizen_history=True,
+        )
+        slot = next((slot for slot in found if slot.start == start), None)
+        if slot is not None:
+            # Only a volunteer locked above may be chosen (one added to the digipunt a moment
+            # ago waits for the next booking).
+            slot = dataclasses.replace(
+                slot, volunteer_ids=tuple(v for v in slot.volunteer_ids if v in locked)
+            )
+        if slot is None or not slot.volunteer_ids:
+            raise SlotTaken(_taken_message(citizen, start, topic))
+        if after_check is not None:
+            after_check()
+        appointment = Appointment.objects.create(
+            # No look-up first: the unique constraint refuses a code in use, and book() retries.
+            code=new_booking_code(),
+            digipunt=digipunt,
+            topic=topic,
+            citizen=citizen,
+            volunteer_id=least_busy(slot, busy),
+            language=language,
+            channel=channel,
+            start=slot.start,
+            end=slot.end,
+            notes=notes,
+            booked_by=by if getattr(by, "is_authenticated", False) else None,
+            rescheduled_from=rescheduled_from,
+        )
+        AppointmentEvent.objects.create(
+            appointment=appointment, action="booked", at=now, by=appointment.booked_by, channel=channel
+        )
+        Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now)
+        # Booked now: any waitlist entry for this need is served.
+        WaitlistEntry.objects.filter(
+            citizen=citizen,
+            topic=topic,
+            status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+        ).update(status=WaitlistEntry.Status.BOOKED)
+        signals.appointment_booked.send(Appointment, appointment=appointment, now=now, notify=notify)
+        if notify and rescheduled_from is None:
+            # One query for the volunteer, their account and municipality (the e-mail needs all three).
+            appointment.volunteer = Volunteer.objects.select_related("user", "municipality").get(
+                pk=appointment.volunteer_id
+            )
+            notify_volunteer(
+                appointment.volunteer,
+                ASSIGNED,
+                start=appointment.start,
                 digipunt=digipunt,
                 topic=topic,
-                citizen=citizen,
-                volunteer_id=_pick_volunteer(slot, citizen),
-                language=language,
-                channel=channel,
-                start=slot.start,
-                end=slot.end,
-                notes=notes,
-                booked_by=by if getattr(by, "is_authenticated", False) else None,
-                rescheduled_from=rescheduled_from,
+                note=appointment.notes,
             )
-            AppointmentEvent.objects.create(
-                appointment=appointment, action="booked", at=now, by=appointment.booked_by, channel=channel
-            )
-            Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now)
-            # Booked now: any waitlist entry for this need is served.
-            WaitlistEntry.objects.filter(
-                citizen=citizen,
-                topic=topic,
-                status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
-            ).update(status=WaitlistEntry.Status.BOOKED)
-            signals.appointment_booked.send(Appointment, appointment=appointment, now=now, notify=notify)
-            if notify and rescheduled_from is None:
-                notify_volunteer(
-                    appointment.volunteer,
-                    ASSIGNED,
-                    start=appointment.start,
-                    digipunt=digipunt,
-                    topic=topic,
-                    note=appointment.notes,
-                )
-    except (IntegrityError, OperationalError) as error:
-        # The database constraint had the last word, or others booking at this place kept its
-        # rows locked past the timeout: either way someone was faster, and the answer is the
-        # next free times. A deadlock is not that (it would be a bug in the lock order), nor is
-        # any other database error: those go on.
-        if isinstance(error, OperationalError) and (not locks.busy(error) or locks.is_deadlock(error)):
-            raise
-        raise SlotTaken(
-            _("This time was just taken."),
-            next_slots(
-                digipunt=digipunt, topic=topic, language=language, after=start, now=now, citizen=citizen
-            ),
-        ) from error
-    except SlotTaken as taken:
-        taken.alternatives = next_slots(
-            digipunt=digipunt, topic=topic, language=language, after=start, now=now, citizen=citizen
-        )
-        raise
     return appointment
 
 
-def _unused_code() -> str:
-    """A booking code no appointment has (a clash would otherwise look like a lost race)."""
-    while True:
-        code = new_booking_code()
-        if not Appointment.objects.filter(code=code).exists():
-            return code
+def _code_clash(error: IntegrityError) -> bool:
+    """True when the unique constraint on the booking code refused the row (PostgreSQL names the
+    constraint, SQLite the column)."""
+    constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) or ""
+    return "appointment_code" in constraint or "appointments_appointment.code" in str(error)
 
 
 def _taken_message(citizen: Citizen, start: datetime.datetime, topic: Topic) -> str:

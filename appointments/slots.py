@@ -3,22 +3,23 @@
 A slot is a start on the digipunt's grid where the digipunt is open (not a holiday or closure), a
 desk is free, and at least one active volunteer who speaks the language and knows the topic (or
 helps with anything) is on duty there and not busy. Availability is computed from the rows that
-consume it (appointments), never from a counter, in a constant number of queries whatever the
-number of days, volunteers or appointments.
+consume it (appointments, read in one query), never from a counter. What changes rarely (opening
+hours, closures, volunteers and their blocks) comes from the municipality's cached week
+(`appointments.schedule_snapshot`), so the cost grows with the days asked and the appointments
+in them. Times are integer minutes since the epoch (UTC), so a DST change cannot stretch a slot.
 """
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
+from appointments import schedule_snapshot
 from appointments.models import Appointment
 from helpdesk.localtime import local_zone
-from helpdesk.models import Digipunt, OpeningHours, Topic
-from helpdesk.opening import closed_reason, closures_by_digipunt
-from volunteers.availability import shifts
-from volunteers.models import Volunteer
+from helpdesk.models import Digipunt, Topic
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,69 @@ def _exists(moment: datetime.datetime) -> bool:
     )
 
 
-def _peak(start, end, intervals) -> int:
+def grid_starts(
+    digipunt: Digipunt, day: datetime.date, opens: datetime.time, closes: datetime.time, minutes: int
+):
+    """Aware starts on the digipunt's grid (counted from midnight) whose appointment fits before closing."""
+    zone = local_zone()
+    clock = _Clock(day, zone)
+    close_at = clock.epoch(closes.hour * 60 + closes.minute)
+    for start in clock.grid(opens.hour * 60 + opens.minute, digipunt.slot_minutes):
+        if start + minutes > close_at:
+            return
+        yield clock.aware(start), clock.aware(start + minutes)
+
+
+def booking_window(digipunt: Digipunt, now: datetime.datetime) -> tuple[datetime.datetime, datetime.date]:
+    """(earliest start, last day) that this digipunt takes bookings for, seen at `now`."""
+    earliest = now + datetime.timedelta(minutes=digipunt.lead_time_minutes)
+    last_day = now.astimezone(local_zone()).date() + datetime.timedelta(days=digipunt.booking_horizon_days)
+    return earliest, last_day
+
+
+def epoch_minutes(moment: datetime.datetime) -> int:
+    return int(moment.timestamp()) // 60
+
+
+class _Clock:
+    """Local wall-clock minutes of one day as epoch minutes; exact on the days the clock changes."""
+
+    def __init__(self, day: datetime.date, zone):
+        self.day, self.zone = day, zone
+        midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+        following = datetime.datetime.combine(
+            day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        )
+        self.base = epoch_minutes(midnight)
+        self.end = epoch_minutes(following)
+        self.steady = self.end - self.base == 24 * 60  # no DST change that day
+
+    def epoch(self, offset: int) -> int:
+        if self.steady:
+            return self.base + offset
+        return epoch_minutes(
+            datetime.datetime.combine(self.day, datetime.time(offset // 60, offset % 60), tzinfo=self.zone)
+        )
+
+    def exists(self, offset: int) -> bool:
+        if self.steady:
+            return True
+        return _exists(
+            datetime.datetime.combine(self.day, datetime.time(offset // 60, offset % 60), tzinfo=self.zone)
+        )
+
+    def grid(self, opens: int, step: int):
+        """Epoch minutes of the grid starts (counted from midnight) from `opens` on, that day."""
+        first = opens + (-opens) % step
+        for offset in range(first, 24 * 60, step):
+            if self.exists(offset):
+                yield self.epoch(offset)
+
+    def aware(self, epoch: int) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(epoch * 60, self.zone)
+
+
+def _peak(start: int, end: int, intervals) -> int:
     """The most intervals running at the same moment within [start, end)."""
     # (moment, +1/-1) pairs; at equal moments an end (-1) sorts before a start: [) intervals.
     edges = sorted(
@@ -53,59 +116,186 @@ def _peak(start, end, intervals) -> int:
     return peak
 
 
-def _overlaps(start, end, intervals) -> bool:
+def _overlaps(start: int, end: int, intervals) -> bool:
     return any(other_start < end and start < other_end for other_start, other_end in intervals)
 
 
-def grid_starts(
-    digipunt: Digipunt, day: datetime.date, opens: datetime.time, closes: datetime.time, minutes: int
-):
-    """Aware starts on the digipunt's grid (counted from midnight) whose appointment fits before closing."""
-    zone = local_zone()
-    grid = digipunt.slot_minutes
-    first = opens.hour * 60 + opens.minute
-    first += (-first) % grid
-    close_at = datetime.datetime.combine(day, closes, tzinfo=zone)
-    for offset in range(first, 24 * 60, grid):
-        start = datetime.datetime.combine(day, datetime.time(offset // 60, offset % 60), tzinfo=zone)
-        if not _exists(start):
-            continue
-        # Durations are real time: add them in UTC so a DST change cannot stretch or shrink them.
-        end = (start.astimezone(datetime.UTC) + datetime.timedelta(minutes=minutes)).astimezone(zone)
-        if end > close_at:
-            return
-        yield start, end
-
-
-def booking_window(digipunt: Digipunt, now: datetime.datetime) -> tuple[datetime.datetime, datetime.date]:
-    """(earliest start, last day) that this digipunt takes bookings for, seen at `now`."""
-    earliest = now + datetime.timedelta(minutes=digipunt.lead_time_minutes)
-    last_day = now.astimezone(local_zone()).date() + datetime.timedelta(days=digipunt.booking_horizon_days)
-    return earliest, last_day
-
-
-def eligible_volunteers(
-    digipunten, topic: Topic, language: str
-) -> tuple[dict[int, set[int]], dict[int, int]]:
-    """({volunteer id: ids of the given digipunten they serve}, {volunteer id: max hours a week})
-    for active volunteers who speak the language and know the topic (or help with anything)."""
-    rows = (
-        Volunteer.digipunten.through.objects.filter(
-            digipunt__in=digipunten,
-            volunteer__status=Volunteer.Status.ACTIVE,
+def _places(digipunten, municipality) -> list[tuple[schedule_snapshot.Snapshot, schedule_snapshot.Place]]:
+    """The active digipunten asked for, each with its municipality's snapshot."""
+    if digipunten is not None:
+        wanted: dict[int, int | None] = {}
+        if hasattr(digipunten, "values_list"):  # a queryset: read ids, not whole rows
+            wanted = dict(digipunten.values_list("pk", "municipality_id"))
+        else:
+            for item in digipunten:
+                wanted[getattr(item, "pk", item)] = getattr(item, "municipality_id", None)
+        if None in wanted.values():  # ids only: which municipality each belongs to
+            wanted.update(Digipunt.objects.filter(pk__in=list(wanted)).values_list("pk", "municipality_id"))
+        by_municipality = defaultdict(list)
+        for pk, municipality_id in wanted.items():
+            if municipality_id is not None:
+                by_municipality[municipality_id].append(pk)
+    elif municipality is not None:
+        municipality_id = getattr(municipality, "pk", municipality)
+        by_municipality = {municipality_id: list(schedule_snapshot.for_municipality(municipality_id).places)}
+    else:
+        raise ValueError("free_slots needs digipunten or a municipality")
+    result = []
+    for municipality_id, ids in by_municipality.items():
+        snapshot = schedule_snapshot.for_municipality(municipality_id)
+        result.extend(
+            (snapshot, snapshot.places[pk])
+            for pk in ids
+            if pk in snapshot.places and snapshot.places[pk].digipunt.is_active
         )
-        .filter(Q(volunteer__topics=topic) | Q(volunteer__is_generalist=True))
-        .values_list("volunteer_id", "digipunt_id", "volunteer__languages", "volunteer__max_hours_per_week")
-        .distinct()
+    return result
+
+
+@dataclass
+class Busy:
+    """The appointments that consume the period searched, in epoch minutes, by local day."""
+
+    at_desk: dict = field(default_factory=lambda: defaultdict(list))  # (digipunt, day) -> [(start, end)]
+    of_volunteer: dict = field(default_factory=lambda: defaultdict(list))  # (volunteer, day) -> [...]
+    of_citizen: dict = field(default_factory=lambda: defaultdict(list))  # day -> [(start, end)]
+    week_minutes: dict = field(default_factory=lambda: defaultdict(int))  # (volunteer, ISO week) -> minutes
+    citizen_history: list = field(default_factory=list)  # (start, volunteer) of the citizen's, any time
+
+
+def _busy(places, volunteers, limited, start_date, end_date, citizen, exclude_appointment, history) -> Busy:
+    zone = local_zone()
+    day_start = datetime.datetime.combine(start_date, datetime.time.min, tzinfo=zone)
+    day_end = datetime.datetime.combine(end_date + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    in_days = Q(start__lt=day_end, end__gt=day_start)
+    desks = [place.digipunt.pk for _snapshot, place in places]
+    wanted = (Q(digipunt__in=desks) | Q(volunteer_id__in=list(volunteers))) & in_days
+    if limited:
+        # Whole ISO weeks for volunteers with weekly hours, so every appointment of those weeks counts.
+        week_start = start_date - datetime.timedelta(days=start_date.weekday())
+        week_end = end_date + datetime.timedelta(days=7 - end_date.weekday())
+        wanted |= Q(
+            volunteer_id__in=list(limited),
+            start__lt=datetime.datetime.combine(week_end, datetime.time.min, tzinfo=zone),
+            end__gt=datetime.datetime.combine(week_start, datetime.time.min, tzinfo=zone),
+        )
+    if citizen is not None:
+        wanted |= Q(citizen=citizen) if history else Q(citizen=citizen) & in_days
+    booked = Appointment.objects.filter(wanted, status__in=Appointment.ACTIVE)
+    if exclude_appointment is not None:
+        booked = booked.exclude(pk=exclude_appointment.pk)
+    busy = Busy()
+    for digipunt_id, volunteer_id, citizen_id, start, end in booked.values_list(
+        "digipunt_id", "volunteer_id", "citizen_id", "start", "end"
+    ):
+        day = start.astimezone(zone).date()
+        interval = (epoch_minutes(start), epoch_minutes(end))
+        busy.at_desk[(digipunt_id, day)].append(interval)
+        busy.of_volunteer[(volunteer_id, day)].append(interval)
+        busy.week_minutes[(volunteer_id, day.isocalendar()[:2])] += interval[1] - interval[0]
+        if citizen is not None and citizen_id == citizen.pk:
+            busy.of_citizen[day].append(interval)
+            busy.citizen_history.append((start, volunteer_id))
+    return busy
+
+
+def search(
+    *,
+    topic: Topic,
+    language: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    now: datetime.datetime,
+    digipunten=None,
+    municipality=None,
+    citizen=None,
+    exclude_appointment=None,
+    citizen_history: bool = False,
+) -> tuple[list[Slot], Busy | None]:
+    """free_slots, with the appointments it read (the booking function picks a volunteer from
+    them). `citizen_history` also reads the citizen's appointments outside the period."""
+    places = _places(digipunten, municipality)
+    if not places:
+        return [], None
+    minutes = topic.default_duration_minutes
+    zone = local_zone()
+    # Clip the period to what any digipunt accepts.
+    today = now.astimezone(zone).date()
+    start_date = max(start_date, today)
+    horizon = max(place.digipunt.booking_horizon_days for _snapshot, place in places)
+    end_date = min(end_date, today + datetime.timedelta(days=horizon))
+    if end_date < start_date:
+        return [], None
+
+    volunteers: dict[int, tuple] = {}  # id -> (helper, ids of the asked digipunten they serve)
+    for snapshot, place in places:
+        for volunteer_id in snapshot.eligible([place.digipunt.pk], topic.pk, language):
+            helper = snapshot.helpers[volunteer_id]
+            volunteers.setdefault(volunteer_id, (helper, set()))[1].add(place.digipunt.pk)
+    limited = {v for v, (helper, _served) in volunteers.items() if helper.week_limit}
+    busy = _busy(
+        places, volunteers, limited, start_date, end_date, citizen, exclude_appointment, citizen_history
     )
-    result, limits = defaultdict(set), {}
-    for volunteer_id, digipunt_id, languages, max_hours in rows:
-        # Languages are a JSON list; "contains" is not portable to SQLite, so test here.
-        if language in (languages or []):
-            result[volunteer_id].add(digipunt_id)
-            if max_hours:
-                limits[volunteer_id] = max_hours
-    return result, limits
+
+    result = []
+    earliest_of = {place.digipunt.pk: booking_window(place.digipunt, now) for _snapshot, place in places}
+    day = start_date
+    while day <= end_date:
+        clock = _Clock(day, zone)
+        week = day.isocalendar()[:2]
+        for _snapshot, place in places:
+            digipunt = place.digipunt
+            earliest, last_day = earliest_of[digipunt.pk]
+            periods = place.hours.get(day.weekday())
+            if not periods or day > last_day or place.closed_reason(day):
+                continue
+            earliest_minute = math.ceil(earliest.timestamp() / 60)  # the first whole minute not before it
+            here = []
+            for volunteer_id, (helper, served) in volunteers.items():
+                if digipunt.pk not in served:
+                    continue
+                if (
+                    helper.week_limit
+                    and busy.week_minutes[(volunteer_id, week)] + minutes > helper.week_limit
+                ):
+                    continue
+                duty = [(clock.epoch(s), clock.epoch(e)) for s, e in helper.duty(place, day)]
+                if duty:
+                    here.append((volunteer_id, duty, busy.of_volunteer[(volunteer_id, day)]))
+            if not here:
+                continue
+            desk_today, citizen_today = busy.at_desk[(digipunt.pk, day)], busy.of_citizen[day]
+            for opens, closes in periods:
+                close_at = clock.epoch(closes)
+                for start in clock.grid(opens, digipunt.slot_minutes):
+                    end = start + minutes
+                    if end > close_at:
+                        break
+                    if start < earliest_minute:
+                        continue
+                    if _peak(start, end, desk_today) >= digipunt.desks or _overlaps(
+                        start, end, citizen_today
+                    ):
+                        continue
+                    free = tuple(
+                        sorted(
+                            v
+                            for v, duty, taken in here
+                            if any(s <= start and end <= e for s, e in duty)
+                            and not _overlaps(start, end, taken)
+                        )
+                    )
+                    if free:
+                        result.append(
+                            Slot(
+                                start=clock.aware(start),
+                                end=clock.aware(end),
+                                digipunt=digipunt,
+                                volunteer_ids=free,
+                            )
+                        )
+        day += datetime.timedelta(days=1)
+    result.sort(key=lambda slot: (slot.start, slot.digipunt.name))
+    return result, busy
 
 
 def free_slots(
@@ -122,95 +312,30 @@ def free_slots(
 ) -> list[Slot]:
     """Free slots from `start_date` to `end_date` (inclusive), sorted by start then place.
 
-    Give `digipunten` (an iterable or queryset) or a `municipality` (all its active digipunten).
-    With `citizen`, slots overlapping that citizen's own appointments are left out.
+    Give `digipunten` (an iterable of digipunten or their ids, or a queryset) or a `municipality`
+    (all its active digipunten). With `citizen`, slots overlapping that citizen's own appointments
+    are left out.
     """
-    queryset = Digipunt.objects.filter(is_active=True)
-    if digipunten is not None:
-        queryset = queryset.filter(pk__in=[getattr(d, "pk", d) for d in digipunten])
-    elif municipality is not None:
-        queryset = queryset.filter(municipality=municipality)
-    else:
-        raise ValueError("free_slots needs digipunten or a municipality")
-    places = list(
-        queryset.select_related("municipality").prefetch_related(
-            Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("opens"))
-        )
+    slots, _busy_rows = search(
+        topic=topic,
+        language=language,
+        start_date=start_date,
+        end_date=end_date,
+        now=now,
+        digipunten=digipunten,
+        municipality=municipality,
+        citizen=citizen,
+        exclude_appointment=exclude_appointment,
     )
-    if not places:
-        return []
-    minutes = topic.default_duration_minutes
-    zone = local_zone()
-    # Clip the period to what any digipunt accepts.
-    today = now.astimezone(zone).date()
-    start_date = max(start_date, today)
-    end_date = min(end_date, today + datetime.timedelta(days=max(p.booking_horizon_days for p in places)))
-    if end_date < start_date:
-        return []
+    return slots
 
-    volunteers, weekly_limit = eligible_volunteers(places, topic, language)
-    closures = closures_by_digipunt(places, start_date, end_date)
-    duty = defaultdict(list)  # (volunteer, digipunt, day) -> [(start, end)]
-    for shift in shifts(list(volunteers), start_date, end_date):
-        duty[(shift.volunteer_id, shift.digipunt.pk, shift.day)].append((shift.start, shift.end))
 
-    # Whole ISO weeks, so a volunteer's weekly hours count every appointment of those weeks.
-    week_start = start_date - datetime.timedelta(days=start_date.weekday())
-    week_end = end_date + datetime.timedelta(days=7 - end_date.weekday())
-    period_start = datetime.datetime.combine(week_start, datetime.time.min, tzinfo=zone)
-    period_end = datetime.datetime.combine(week_end, datetime.time.min, tzinfo=zone)
-    busy = Q(digipunt__in=places) | Q(volunteer_id__in=list(volunteers))
-    if citizen is not None:
-        busy |= Q(citizen=citizen)
-    booked = Appointment.objects.filter(
-        busy, status__in=Appointment.ACTIVE, start__lt=period_end, end__gt=period_start
-    )
-    if exclude_appointment is not None:
-        booked = booked.exclude(pk=exclude_appointment.pk)
-    # Indexed by local day, so each candidate start only looks at that day's appointments.
-    at_desk, of_volunteer, of_citizen = defaultdict(list), defaultdict(list), defaultdict(list)
-    week_minutes = defaultdict(float)
-    for digipunt_id, volunteer_id, citizen_id, start, end in booked.values_list(
-        "digipunt_id", "volunteer_id", "citizen_id", "start", "end"
-    ):
-        day = start.astimezone(zone).date()
-        at_desk[(digipunt_id, day)].append((start, end))
-        of_volunteer[(volunteer_id, day)].append((start, end))
-        week_minutes[(volunteer_id, day.isocalendar()[:2])] += (end - start).total_seconds() / 60
-        if citizen is not None and citizen_id == citizen.pk:
-            of_citizen[day].append((start, end))
-
-    result = []
-    day = start_date
-    while day <= end_date:
-        for place in places:
-            earliest, last_day = booking_window(place, now)
-            if day > last_day or closed_reason(day, closures[place.pk]):
-                continue
-            week = day.isocalendar()[:2]
-            here = [
-                v
-                for v, served in volunteers.items()
-                if place.pk in served
-                and (v not in weekly_limit or week_minutes[(v, week)] + minutes <= weekly_limit[v] * 60)
-            ]
-            desk_today, citizen_today = at_desk[(place.pk, day)], of_citizen[day]
-            for hours in place.opening_hours.all():
-                if hours.weekday != day.weekday():
-                    continue
-                for start, end in grid_starts(place, day, hours.opens, hours.closes, minutes):
-                    if start < earliest:
-                        continue
-                    if _peak(start, end, desk_today) >= place.desks or _overlaps(start, end, citizen_today):
-                        continue
-                    free = tuple(
-                        v
-                        for v in here
-                        if any(s <= start and end <= e for s, e in duty[(v, place.pk, day)])
-                        and not _overlaps(start, end, of_volunteer[(v, day)])
-                    )
-                    if free:
-                        result.append(Slot(start=start, end=end, digipunt=place, volunteer_ids=free))
-        day += datetime.timedelta(days=1)
-    result.sort(key=lambda slot: (slot.start, slot.digipunt.name))
-    return result
+def least_busy(slot: Slot, busy: Busy) -> int:
+    """The citizen's previous volunteer when free (a follow-up), else the least busy that day."""
+    candidates = set(slot.volunteer_ids)
+    previous = [(start, v) for start, v in busy.citizen_history if v in candidates]
+    if previous:
+        return max(previous, key=lambda row: row[0])[1]
+    day = slot.start.astimezone(local_zone()).date()
+    load = Counter({v: len(busy.of_volunteer[(v, day)]) for v in candidates})
+    return min(candidates, key=lambda v: (load[v], v))

@@ -73,7 +73,8 @@ def slot_figures(mine: dict, theirs: dict | None) -> list[dict]:
             "ms",
             baseline=b1 and b1["median_ms"],
             baseline_name=f"{PEER}, 20 staff x month, staff by staff",
-            note=f"{mine['slots_found']} free slots over {N_APPOINTMENTS} booked appointments",
+            note=f"{mine['slots_found']} free slots over {N_APPOINTMENTS} booked appointments"
+            + _goal(horizon["median_ms"], b1, 100),
         ),
         figure(
             "slots_horizon_queries",
@@ -90,6 +91,7 @@ def slot_figures(mine: dict, theirs: dict | None) -> list[dict]:
             "ms",
             baseline=a1 and a1["median_ms"],
             baseline_name=f"{PEER}, 1 staff, 1 day",
+            note=_goal(one_day["median_ms"], a1, 3).lstrip("; "),
         ),
         figure(
             "slots_day_queries",
@@ -110,3 +112,11 @@ def slot_figures(mine: dict, theirs: dict | None) -> list[dict]:
             + (f"; {PEER} double-booking probe: {d['value']} appointments in one slot" if d else ""),
         ),
     ]
+
+
+def _goal(ours_ms: float, theirs: dict | None, times: int) -> str:
+    """The issue #14 goal: at least `times` faster than the peer (nothing without the peer)."""
+    if not theirs:
+        return ""
+    met = ours_ms * times <= theirs["median_ms"]
+    return f"; goal >= {times}x faster: {'met' if met else 'NOT met'}"

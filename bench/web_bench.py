@@ -36,6 +36,7 @@ from web_booking import in_process_booking, slot_pools  # noqa: E402
 from web_load import SMS_TO, api_bodies, contention, load  # noqa: E402
 from web_server import THREADS, WORKERS, Gunicorn  # noqa: E402
 
+BOOK_STATEMENT_GOAL = 12
 CLIENT_PROCESSES, CLIENT_THREADS = 3, 2  # closed loop: 6 connections in flight
 OPEN_PROCESSES, OPEN_THREADS = 3, 4  # open loop: 12 connections to keep the schedule
 
@@ -59,7 +60,7 @@ def main():
     pool_inproc, pool_floor, pool_api, pool_contention = slot_pools(
         municipality, topic, sizes=[n_inproc, n_inproc, n_api, rounds]
     )
-    book_ms, insert_ms = in_process_booking(pool_inproc, topic, pool_floor)
+    book_ms, insert_ms, book_statements = in_process_booking(pool_inproc, topic, pool_floor)
     figures = [
         figure(
             "booking_inprocess_ms",
@@ -68,6 +69,16 @@ def main():
             "ms",
             baseline=insert_ms,
             baseline_name="plain ORM INSERT of the same appointment row, same database",
+            note="goal <= 5x: " + ("met" if book_ms <= 5 * insert_ms else "NOT met"),
+        ),
+        figure(
+            "booking_inprocess_statements",
+            "booking: book() SQL statements per booking (most of one run), PostgreSQL",
+            book_statements,
+            "q",
+            baseline=BOOK_STATEMENT_GOAL,
+            baseline_name="the goal (issue #14)",
+            note="goal <= 12: " + ("met" if book_statements <= BOOK_STATEMENT_GOAL else "NOT met"),
         ),
     ]
     server = Gunicorn(os.environ["DATABASE_URL"], workdir / "gunicorn.log")
@@ -84,6 +95,16 @@ def main():
             **closed,
         )
         healthz = load(port, {"kind": "healthz"}, duration=phase, **closed)
+        # Slot search through the API: one digipunt, one day (a weekday with free slots).
+        day = pool_api[0].start.date().isoformat()
+        slots_kind = {
+            "kind": "slots",
+            "token": token,
+            "path": f"/api/v1/slots/?digipunt={pool_api[0].digipunt.pk}&topic={topic.code}"
+            f"&from={day}&to={day}",
+        }
+        load(port, slots_kind, duration=warm, **closed)
+        slots_day = load(port, slots_kind, duration=phase, **closed)
         menu_kind = {"kind": "sms", "base_url": server.base_url, "body": "AFSPRAAK", "prefix": "7"}
         menu = load(port, menu_kind, duration=phase, **closed)
         half = menu["ok_rps"] / 2
@@ -139,6 +160,7 @@ def main():
     connections = f"{CLIENT_PROCESSES * CLIENT_THREADS} connections"
     info.update(
         healthz=healthz,
+        slots_day=slots_day,
         menu=menu,
         fixed=fixed,
         fixed_healthz=fixed_healthz,
@@ -210,6 +232,19 @@ def main():
                 note=f"non-2xx {errors(sentence)}",
             )
         )
+    figures.append(
+        figure(
+            "slots_api_day_p50_ms",
+            f"slots via API, 1 digipunt, 1 day, max rate ({connections}): p50",
+            slots_day["p50_ms"],
+            "ms",
+            baseline=healthz["p50_ms"],
+            baseline_name="GET /healthz p50, same server, same clients",
+            note="goal <= 3x: "
+            + ("met" if (slots_day["p50_ms"] or 1e9) <= 3 * healthz["p50_ms"] else "NOT met")
+            + f"; {slots_day['ok_rps']:.0f} req/s; non-2xx {errors(slots_day)}",
+        )
+    )
     fives = sum(v for k, v in contended.items() if str(k).startswith("5") or k == "error")
     figures += [
         figure(
@@ -221,7 +256,8 @@ def main():
             baseline_unit="req/s",
             baseline_name="GET /healthz, same server",
             better="higher",
-            note=f"statuses {api['statuses']}",
+            note=("goal >= 0.1: met" if api["ok_rps"] >= healthz["ok_rps"] / 10 else "goal >= 0.1: NOT met")
+            + f"; statuses {api['statuses']}",
         ),
         figure(
             "booking_contention",

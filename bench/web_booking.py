@@ -41,7 +41,7 @@ def slot_pools(municipality, topic, *, sizes: list[int]):
 def in_process_booking(slots, topic, floor_slots):
     """booking.book() for one new citizen per slot, against Appointment.objects.create of the
     same row in a transaction (no checks, no locks, no event or reminder rows)."""
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from appointments.booking import book
     from appointments.models import Appointment
@@ -52,18 +52,21 @@ def in_process_booking(slots, topic, floor_slots):
         Citizen(municipality=municipality, phone=f"+32499{i:06d}")
         for i in range(len(slots) + len(floor_slots))
     )
-    times = []
+    times, statements = [], []
     for slot, citizen in zip(slots, citizens, strict=False):
+        counter = _Statements()
         t0 = time.perf_counter()
-        book(
-            citizen=citizen,
-            digipunt=slot.digipunt,
-            topic=topic,
-            start=slot.start,
-            language="nl",
-            channel="api",
-        )
+        with connection.execute_wrapper(counter):
+            book(
+                citizen=citizen,
+                digipunt=slot.digipunt,
+                topic=topic,
+                start=slot.start,
+                language="nl",
+                channel="api",
+            )
         times.append((time.perf_counter() - t0) * 1000)
+        statements.append(counter.n)
     floor = []
     for i, slot in enumerate(floor_slots):
         row = {
@@ -82,4 +85,15 @@ def in_process_booking(slots, topic, floor_slots):
             Appointment.objects.create(**row)
         floor.append((time.perf_counter() - t0) * 1000)
     skip = max(1, len(times) // 10)  # warm-up
-    return statistics.median(times[skip:]), statistics.median(floor[skip:])
+    return statistics.median(times[skip:]), statistics.median(floor[skip:]), max(statements[skip:])
+
+
+class _Statements:
+    """Counts the SQL statements sent (PostgreSQL's BEGIN and COMMIT are not sent through here)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)

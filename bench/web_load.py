@@ -47,6 +47,10 @@ def _requests(kind: dict, process: int, thread: int):
                 "X-Twilio-Signature": validator.compute_signature(url, params),
             }
             yield "POST", "/sms/inbound/", urlencode(params), headers
+    elif kind["kind"] == "slots":
+        headers = {"Authorization": f"Token {kind['token']}"}
+        while True:
+            yield "GET", kind["path"], None, headers
     elif kind["kind"] == "booking":
         headers = {"Content-Type": "application/json", "Authorization": f"Token {kind['token']}"}
         for body in kind["bodies"][process][thread]:

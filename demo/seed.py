@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from helpdesk import schedule_version
 from helpdesk.models import Digipunt, Membership, Municipality, OpeningHours, Role, Topic
 
 DEMO_PASSWORD = "demo"
@@ -95,6 +96,7 @@ def _seed_structure() -> Municipality:
             OpeningHours.objects.bulk_create(
                 OpeningHours(digipunt=digipunt, weekday=d, opens=o, closes=c) for d, o, c in sorted(wanted)
             )
+            schedule_version.bump()  # bulk_create sends no signal: the cached weeks must still see it
     for username, first_name, role in USERS:
         user = _user(username, first_name, superuser=role is None)
         if role is not None:
@@ -241,6 +243,7 @@ def _seed_volunteers(municipality: Municipality) -> None:
                 Availability(volunteer=volunteer, digipunt_id=d, weekday=w, starts=s, ends=e)
                 for d, w, s, e in sorted(wanted)
             )
+            schedule_version.bump()  # bulk_create sends no signal
 
 
 DEMO_CITIZENS = [

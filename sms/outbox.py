@@ -44,21 +44,64 @@ def queue(
 ) -> OutboundMessage | None:
     """Write one outgoing SMS (call inside the transaction of its cause). Returns None when the
     citizen opted out or the number cannot receive SMS; with `key`, queuing twice is a no-op."""
-    if (citizen is not None and citizen.sms_opt_out) or not can_receive_sms(to):
+    message = prepare(
+        municipality_id=municipality_id,
+        to=to,
+        body=body,
+        kind=kind,
+        citizen=citizen,
+        appointment=appointment,
+        due_at=due_at,
+    )
+    if message is None:
         return None
-    values = {
-        "municipality_id": municipality_id,
-        "citizen": citizen,
-        "to": to,
-        "body": gsm.fold(body),
-        "kind": kind,
-        "due_at": due_at or timezone.now(),
-        "appointment": appointment,
-    }
     if key is None:
-        return OutboundMessage.objects.create(**values)
+        message.save(force_insert=True)
+        return message
+    values = {field: getattr(message, field) for field in PREPARED_FIELDS}
     message, _created = OutboundMessage.objects.get_or_create(idempotency_key=key, defaults=values)
     return message
+
+
+PREPARED_FIELDS = ("municipality_id", "citizen", "to", "body", "kind", "due_at", "appointment")
+
+
+def prepare(
+    *,
+    municipality_id: int,
+    to,
+    body: str,
+    kind: str,
+    citizen: Citizen | None = None,
+    appointment=None,
+    due_at: datetime.datetime | None = None,
+    key: str | None = None,
+) -> OutboundMessage | None:
+    """The unsaved row `queue` would write (None when the citizen opted out or the number cannot
+    receive SMS), for `queue_once`."""
+    if (citizen is not None and citizen.sms_opt_out) or not can_receive_sms(to):
+        return None
+    return OutboundMessage(
+        municipality_id=municipality_id,
+        citizen=citizen,
+        to=to,
+        body=gsm.fold(body),
+        kind=kind,
+        due_at=due_at or timezone.now(),
+        appointment=appointment,
+        idempotency_key=key,
+    )
+
+
+def queue_once(messages) -> None:
+    """Write these prepared rows (each with an idempotency key; None is skipped) in one INSERT
+    ... ON CONFLICT DO NOTHING: a key queued before stays as it was, without a look-up first or a
+    savepoint around each row. The rows get no primary key back."""
+    rows = [message for message in messages if message is not None]
+    if any(message.idempotency_key is None for message in rows):
+        raise ValueError("queue_once needs an idempotency key on every message")
+    if rows:
+        OutboundMessage.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def record_reply(*, citizen: Citizen, body: str, now: datetime.datetime) -> OutboundMessage:

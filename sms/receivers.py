@@ -11,15 +11,17 @@ from django.dispatch import receiver
 from appointments import signals
 from appointments.models import Appointment
 from helpdesk.channels import Channel
-from sms import reminders
+from sms import outbox, reminders
 from sms.dialogue.waitlist import text_waitlist_offer
 
 
 @receiver(signals.appointment_booked, dispatch_uid="sms-booked")
 def booked(sender, appointment, now, notify=True, **kwargs):
-    reminders.schedule(appointment, now=now)
+    # Both rows in one INSERT ... ON CONFLICT DO NOTHING: the hot path of every booking.
+    rows = [reminders.reminder_values(appointment, now=now)]
     if notify and appointment.channel != Channel.SMS:
-        reminders.confirm(appointment, now=now)
+        rows.append(reminders.confirmation_values(appointment, now=now))
+    outbox.queue_once(outbox.prepare(**values) for values in rows if values is not None)
 
 
 @receiver(signals.appointment_status_changed, dispatch_uid="sms-status-changed")

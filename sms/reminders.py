@@ -54,35 +54,46 @@ def confirmation_text(appointment: Appointment) -> str:
 
 def confirm(appointment: Appointment, *, now: datetime.datetime) -> OutboundMessage | None:
     """Text the confirmation of a booking made by phone, at the counter or through the API."""
+    return outbox.queue(**confirmation_values(appointment, now=now))
+
+
+def confirmation_values(appointment: Appointment, *, now: datetime.datetime) -> dict:
+    """What `confirm` queues (for outbox.queue or outbox.prepare)."""
     citizen = appointment.citizen
-    return outbox.queue(
-        municipality_id=appointment.digipunt.municipality_id,
-        to=citizen.phone,
-        citizen=citizen,
-        body=confirmation_text(appointment),
-        kind=OutboundMessage.Kind.CONFIRMATION,
-        due_at=now,
-        appointment=appointment,
-        key=f"confirmation:{appointment.pk}",
-    )
+    return {
+        "municipality_id": appointment.digipunt.municipality_id,
+        "to": citizen.phone,
+        "citizen": citizen,
+        "body": confirmation_text(appointment),
+        "kind": OutboundMessage.Kind.CONFIRMATION,
+        "due_at": now,
+        "appointment": appointment,
+        "key": f"confirmation:{appointment.pk}",
+    }
 
 
 def schedule(appointment: Appointment, *, now: datetime.datetime) -> OutboundMessage | None:
     """Queue the reminder, unless the citizen cannot get SMS or the appointment is too close."""
+    values = reminder_values(appointment, now=now)
+    return None if values is None else outbox.queue(**values)
+
+
+def reminder_values(appointment: Appointment, *, now: datetime.datetime) -> dict | None:
+    """What `schedule` queues (for outbox.queue or outbox.prepare), None when there is nothing to queue."""
     citizen = appointment.citizen
     due = appointment.start - datetime.timedelta(hours=hours_before())
     if not citizen.can_receive_sms or due <= now:
         return None
-    return outbox.queue(
-        municipality_id=appointment.digipunt.municipality_id,
-        to=citizen.phone,
-        citizen=citizen,
-        body=text(appointment),
-        kind=OutboundMessage.Kind.REMINDER,
-        due_at=due,
-        appointment=appointment,
-        key=key(appointment),
-    )
+    return {
+        "municipality_id": appointment.digipunt.municipality_id,
+        "to": citizen.phone,
+        "citizen": citizen,
+        "body": text(appointment),
+        "kind": OutboundMessage.Kind.REMINDER,
+        "due_at": due,
+        "appointment": appointment,
+        "key": key(appointment),
+    }
 
 
 def schedule_missing(*, now: datetime.datetime) -> int:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from helpdesk import schedule_version
 from volunteers.models import Availability, Volunteer, local_today
 
 
@@ -28,6 +29,7 @@ def remove_block(block: Availability, today: datetime.date | None = None) -> Non
     today = today or local_today()
     if block.valid_from < today:
         Availability.objects.filter(pk=block.pk).update(valid_until=today - datetime.timedelta(days=1))
+        schedule_version.bump()  # an update sends no signal: the cached weeks must still forget it
     else:
         block.delete()
 

@@ -5,7 +5,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
-from helpdesk import access, passwords
+from helpdesk import access, passwords, schedule_version
 from helpdesk.api.fields import LanguageListField, LocalTimeField
 from helpdesk.languages import Language
 from helpdesk.models import Citizen, Closure, Digipunt, Municipality, OpeningHours, Topic
@@ -136,6 +136,7 @@ class DigipuntSerializer(serializers.ModelSerializer):
         hours = validated_data.pop("opening_hours", [])
         digipunt = Digipunt.objects.create(**validated_data)
         OpeningHours.objects.bulk_create(OpeningHours(digipunt=digipunt, **h) for h in hours)
+        schedule_version.bump()  # bulk_create sends no signal: the cached weeks must still see it
         return digipunt
 
     @transaction.atomic
@@ -146,6 +147,7 @@ class DigipuntSerializer(serializers.ModelSerializer):
             # The list given replaces the week: that is how the editor thinks of it.
             instance.opening_hours.all().delete()
             OpeningHours.objects.bulk_create(OpeningHours(digipunt=instance, **h) for h in hours)
+            schedule_version.bump()  # bulk_create sends no signal
         return instance
 
 

@@ -1,0 +1,40 @@
+"""The version of every municipality's schedule: what the slot engine caches is keyed on it.
+
+The slot engine (appointments/schedule_snapshot.py) keeps each municipality's week (opening
+hours, closures, volunteers' blocks, absences, topics and languages) in the cache under this
+version. Any change to those rows bumps it: the model signals do so (connected by the
+appointments app), and code that writes them without signals (bulk_create, QuerySet.update)
+calls `bump()` itself. The version lives in the core so that every app can bump it.
+
+It is bumped at once (so the transaction that made the change sees it) and again when that
+transaction commits (so a snapshot another process built in between, without the change, is
+never read again). A stale snapshot can never double-book: the booking function re-reads the
+appointments under its locks, and the database constraints have the last word.
+"""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+KEY = "schedule:version"
+
+
+def current() -> str:
+    """The version now; a new one when the cache lost it (restart, eviction, `cache.clear()`), so
+    nothing cached under an earlier version can be mistaken for the present."""
+    version = cache.get(KEY)
+    if version is None:
+        cache.add(KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(KEY) or uuid.uuid4().hex  # a cache that keeps nothing: always new
+    return version
+
+
+def _new_version() -> None:
+    cache.set(KEY, uuid.uuid4().hex, timeout=None)
+
+
+def bump() -> None:
+    """The schedule changed: forget every cached snapshot, now and when the change commits."""
+    _new_version()
+    transaction.on_commit(_new_version)
