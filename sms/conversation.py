@@ -10,8 +10,9 @@ sms.dialogue and never call back into this module.
 
 import datetime
 
+from conversations import understanding
+from conversations.understanding import BOOK, CALLBACK, CANCEL, INFO, MORE, NO, THANKS, YES
 from helpdesk.models import Citizen
-from sms import understanding
 from sms.dialogue.booking import choose_place, choose_slot, choose_topic, start_booking
 from sms.dialogue.callbacks import answer_callback_offer, callback
 from sms.dialogue.cancelling import ask_cancel, cancel_after_reminder, confirm_cancel
@@ -20,7 +21,6 @@ from sms.dialogue.opt_out import opt_in, opt_out
 from sms.dialogue.state import Event, Reply, State, _set, load, municipality_phone
 from sms.dialogue.waitlist import answer_offer, answer_waitlist
 from sms.texts import render
-from sms.understanding import BOOK, CALLBACK, CANCEL, INFO, MORE, NO, THANKS, YES
 
 CANCEL_DIGIT = 9
 

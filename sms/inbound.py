@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from conversations import understanding
 from helpdesk import locks, phones
 from helpdesk.models import Citizen, Municipality
-from sms import callbacks, conversation, outbox, understanding
+from sms import callbacks, conversation, outbox
 from sms.models import CallbackRequest, InboundMessage
 from sms.texts import render
 

@@ -9,13 +9,13 @@ import datetime
 
 from appointments import booking
 from appointments.models import Channel
+from conversations.understanding import MORE
 from helpdesk.models import Digipunt, Topic
 from sms import reminders
 from sms.dialogue.menus import MAX_PLACES, find_slots, menu_topics, place_matters, places
 from sms.dialogue.state import Event, Reply, State, _set, not_understood
 from sms.labels import short_topic_name
 from sms.texts import render
-from sms.understanding import MORE
 
 
 def start_booking(conversation, citizen, topic_code, now) -> Reply:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from conversations.understanding import NO, YES
 from helpdesk import locks
 from helpdesk.models import Citizen
 from sms.models import Conversation, InboundMessage
 from sms.texts import render
-from sms.understanding import NO, YES
 
 State = Conversation.State
 Event = InboundMessage.Event
