@@ -4,12 +4,12 @@ import datetime
 
 from django.utils import formats
 
+from conversations import callbacks
+from conversations.models import CallbackRequest
 from helpdesk.localtime import local_zone
 from helpdesk.models import Digipunt
 from helpdesk.opening import closures_by_digipunt, opening_periods
-from sms import callbacks
 from sms.dialogue.state import Event, Reply, State, _set, yes_or_no
-from sms.models import CallbackRequest
 from sms.texts import render
 
 

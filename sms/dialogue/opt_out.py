@@ -1,9 +1,10 @@
 """STOP and START: opting out of every SMS, and back in."""
 
 from appointments.models import Appointment
+from conversations.models import Conversation
 from sms import optout
 from sms.dialogue.state import Event, Reply, State
-from sms.models import Conversation, OutboundMessage
+from sms.models import OutboundMessage
 from sms.texts import render
 
 

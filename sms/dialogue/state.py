@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from conversations.models import Conversation
 from conversations.understanding import NO, YES
 from helpdesk import locks
 from helpdesk.models import Citizen
-from sms.models import Conversation, InboundMessage
+from sms.models import InboundMessage
 from sms.texts import render
 
 State = Conversation.State

@@ -5,12 +5,13 @@ import datetime
 
 from appointments import booking, waitlist
 from appointments.models import Channel, WaitlistEntry
+from conversations.models import Conversation
 from helpdesk import locks
 from helpdesk.models import Digipunt, Topic
 from sms import outbox, reminders
 from sms.dialogue.state import Event, Reply, State, _set, not_understood, yes_or_no
 from sms.labels import short_topic_name
-from sms.models import Conversation, OutboundMessage
+from sms.models import OutboundMessage
 from sms.texts import render
 
 
