@@ -71,6 +71,8 @@ class CallbackRequest(models.Model):
         ASKED = "asked", _("Asked to be called")
         NOT_UNDERSTOOD = "not_understood", _("Not understood")
         NOT_A_MOBILE = "not_a_mobile", _("Texted from a number that cannot receive SMS")
+        NO_ANSWER = "no_answer", _("Said nothing on the voice line")
+        NO_STAFF = "no_staff", _("Called for a person while the digipunt was closed")
 
     class Status(models.TextChoices):
         OPEN = "open", _("To call")

@@ -67,13 +67,13 @@ MESSAGES = {
     "describe_need": (),  # "Other": asks for a few words on what the citizen needs
     "place_menu": ("topic",),  # options: places
     "slot_menu": ("topic",),  # options: times; more: later times
-    "slot_taken": ("topic",),  # the time chosen was just taken; options: new times
+    "slot_taken": ("topic",),  # the time chosen was just taken (booking or moving); options: new times
     "no_later_slots": ("count",),  # no later times: choose 1..count of those offered
     "reschedule_menu": ("topic", "start"),  # moving the appointment at `start`; options: new times
     # Outcomes
     "booked": (),  # appointment: the one booked
     "rescheduled": (),  # appointment: the new one (the old is cancelled with it, or neither)
-    "reschedule_taken": ("topic",),  # the new time was just taken: options: new times
+    "no_other_slot": ("phone",),  # nothing else free to move to: the appointment stays
     "no_slot": ("topic",),  # yes/no: join the waitlist?
     "waitlisted": ("topic",),
     "waitlist_offer": ("start", "place", "topic"),  # yes/no: a freed time (sent unasked)

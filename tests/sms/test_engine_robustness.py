@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conversations.models import Conversation
 from helpdesk.models import Citizen
 from sms import conversation
 
@@ -29,4 +30,4 @@ def test_the_engine_answers_anything_without_breaking_its_state(
             reply = conversation.handle(citizen, body, now=timezone.now())
         assert isinstance(reply.text, str)
         state = Citizen.objects.get(pk=citizen.pk).conversation.state
-        assert state in conversation.State.values
+        assert state in Conversation.State.values
