@@ -67,6 +67,7 @@ from conversations.understanding.wishes import (
     AFTERNOON,
     BRUSSELS,
     EVENING,
+    MONTHS,
     MORNING,
     Wish,
     choose,
@@ -135,8 +136,9 @@ def _number(text: str) -> int | None:
         return int(squeezed)
     # "1." or "nr 2" or "keuze 3": one short number with a word around it.
     numbers = re.findall(r"\b\d{1,2}\b", text)
-    if len(numbers) == 1 and len(text.split()) <= 2:
-        return int(numbers[0])
+    words = text.split()
+    if len(numbers) == 1 and len(words) <= 2 and not any(word in MONTHS for word in words):
+        return int(numbers[0])  # but "1 december" is a day
     return None
 
 

@@ -64,6 +64,7 @@ ORDINAL_WORDS = {
     "fourth": 4,
     "fifth": 5,
 }
+_ARTICLES = {"een", "un", "une", "one"}
 # "2de", "2e", "1ste", "1er", "2eme", "2nd", "3rd".
 _NUMBERED_ORDINAL = re.compile(r"^(\d{1,2})(?:ste|de|e|er|ere|eme|ieme|st|nd|rd|th)$")
 # Words that introduce a number ("nummer 2", "optie drie").
@@ -169,8 +170,9 @@ def choice_in(text: str) -> int | None:
     if not found:
         spoken = [NUMBER_WORDS[word] for word in others if word in NUMBER_WORDS]
         rest = [word for word in others if word not in NUMBER_WORDS]
-        if len(spoken) == 1 and all(word in FILLERS for word in rest):
+        # "een", "un", "one" are articles and pronouns too ("ik wil een afspraak"): alone only.
+        alone = len(words) == 1 or not any(word in _ARTICLES for word in others)
+        if len(spoken) == 1 and all(word in FILLERS for word in rest) and alone:
             return spoken[0]
-        # "een" and "one" as article or pronoun besides a real number word: "the second one".
         return None
     return None

@@ -315,13 +315,14 @@ def keyword(text: str) -> tuple[str, str | None] | None:
 
 def phrase(text: str) -> tuple[str, str] | None:
     """(intent, language of the phrase) when a sentence says what the citizen wants."""
-    for intent, language, phrases in PHRASES:
-        if any(contains(text, candidate) for candidate in phrases):
-            return intent, language
+    # The separable verbs first: "ik zeg mijn afspraak af" names an appointment, to cancel it.
     if _RESCHEDULE_SEPARABLE.search(text) and "afspraak" in text:
         return RESCHEDULE, "nl"
     if _CANCEL_SEPARABLE.search(text):
         return CANCEL, "nl"
+    for intent, language, phrases in PHRASES:
+        if any(contains(text, candidate) for candidate in phrases):
+            return intent, language
     # A typo of a keyword inside a sentence ("ik wil een afsprak").
     for word in text.split():
         if len(word) >= 6:

@@ -30,10 +30,15 @@ TOPIC_WORDS = {
         "benefit", "job", "sollicit", "cv", "groeipakket", "kinderbijslag", "forem", "actiris", "werk",
     ),
     "housing_energy": (
-        "wonen", "huur", "energie", "elektriciteit", "logement", "loyer", "housing", "energy", "electricity",
+        "wonen", "huur", "energie", "elektriciteit", "electricit", "logement", "loyer", "housing", "energy",
+        "electricity",
         "fluvius", "engie", "luminus", "gas", "water", "meter",
     ),
     "mobility": ("trein", "bus", "lijn", "nmbs", "sncb", "train", "ticket", "billet", "mobiliteit", "stib"),
+    "online_safety": (
+        "phishing", "fraude", "oplichting", "wachtwoord", "virus", "arnaque", "scam", "veilig", "securite",
+        "password", "mot de passe", "hack", "gehackt", "pirate", "spam",
+    ),
     "communication": (
         "email", "e mail", "mail", "whatsapp", "videobellen", "videocall", "courriel", "facebook", "zoom",
         "teams", "skype", "messenger",
@@ -42,10 +47,6 @@ TOPIC_WORDS = {
         "smartphone", "gsm", "computer", "laptop", "tablet", "ordinateur", "telefoon", "phone", "telephone",
         "iphone", "android", "samsung", "ipad", "pc", "ordi", "portable", "printer", "imprimante", "wifi",
         "internet", "apps", "app", "toestel", "tablette",
-    ),
-    "online_safety": (
-        "phishing", "fraude", "oplichting", "wachtwoord", "virus", "arnaque", "scam", "veilig", "securite",
-        "password", "mot de passe", "hack", "gehackt", "pirate", "spam",
     ),
 }  # fmt: skip
 # Stems short enough that only the whole word counts ("app" is not "appel", "ing" not "inge").

@@ -92,7 +92,7 @@ _MODIFIERS = {"volgende", "komende", "prochain", "prochaine", "next", "this", "d
 # "10u", "10 uur", "10h30", "10:30", "14.30", "2 pm", "ten o'clock" (folded "o clock").
 _HOUR = re.compile(
     r"(?<![\d/])(\d{1,2})\s*"
-    r"(?:(?:uur|heures|heure|hr|u|h|o clock)\b(?:\s*(\d{2})\b)?|[:.](\d{2})\b|\s*(am|pm)\b)"
+    r"(?:(?:uur|heures|heure|hr|u|h|o clock)(?![a-z])(?:\s*(\d{2})\b)?|[:.](\d{2})\b|\s*(am|pm)\b)"
 )
 _AT_HOUR = re.compile(r"\b(?:om|rond|tegen|vers|a|at|around)\s+(\d{1,2})\b(?!\s*(?:/|de\b|e\b|december|dec))")
 _HALF = re.compile(r"\bhalf\s+(\w+)\b")
