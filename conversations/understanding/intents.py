@@ -38,7 +38,6 @@ OPT_OUT_WORDS = {
 # Opt-out said in a sentence: it must name the messages ("stop sms", "geen berichten meer"), so a
 # "stop" about something else ("mijn bankapp stopt steeds") never unsubscribes anyone.
 OPT_OUT_SENTENCES = [
-    (re.compile(r"\bstop(?:pen)?\b(?:\s+\w+){0,3}?\s+sms\b"), "nl"),
     (re.compile(r"\bsms\b(?:\s+\w+){0,2}\s+(?:stoppen|stopzetten|uitzetten|afzetten)\b"), "nl"),
     (re.compile(r"\bgeen\s+(?:\w+\s+){0,2}sms\s+meer\b"), "nl"),
     (re.compile(r"\bwil\s+(?:\w+\s+){0,2}geen\s+(?:\w+\s+){0,2}sms\b"), "nl"),
@@ -51,6 +50,9 @@ OPT_OUT_SENTENCES = [
     (re.compile(r"\bno more sms\b|\bstop sending\b"), "en"),
     (re.compile(r"\b(?:don t|do not|dont)\s+(?:\w+\s+){0,2}(?:send|sms)\b"), "en"),
     (re.compile(r"^(?:please\s+)?unsubscribe\b|\bunsubscribe me\b"), "en"),
+    # "stop" is said in every language: the confirmation goes in the citizen's.
+    (re.compile(r"\bstop\b(?:\s+\w+){0,3}?\s+sms\b"), None),
+    (re.compile(r"\bstoppen\b(?:\s+\w+){0,3}?\s+sms\b"), "nl"),
 ]
 OPT_IN_WORDS = {"start", "unstop", "inschrijven"}
 
@@ -198,6 +200,8 @@ PHRASES = [
             "ander tijdstip",
             "andere datum",
             "afspraak wijzigen",
+            "later zetten",
+            "ander moment zetten",
             "afspraak veranderen",
         ),
     ),
