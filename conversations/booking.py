@@ -135,7 +135,8 @@ def offer_slots(
     values = {"topic": name}
     if moving is not None:
         data["appointment"] = moving.pk
-        values["start"] = moving.start
+        if not taken:
+            values["start"] = moving.start
     set_state(conversation, State.RESCHEDULE if moving is not None else State.SLOT, now, data)
     key = "slot_taken" if taken else ("reschedule_menu" if moving is not None else "slot_menu")
     return Reply(key, language, values=values, options=slot_options(slots), more=True)

@@ -42,11 +42,7 @@ def handle(
     """Answer one message of `citizen` (call within a transaction)."""
     conversation = load(citizen, now, channel)
     message = hear(text, topic_names(citizen.municipality_id), now)
-    if (
-        message.language
-        and message.intent not in _LANGUAGE_NEUTRAL
-        and message.language != conversation.language
-    ):
+    if switches_language(conversation, message):
         conversation.language = message.language
         Citizen.objects.filter(pk=citizen.pk).update(language=message.language)
         citizen.language = message.language
@@ -55,6 +51,18 @@ def handle(
         conversation.misunderstood = 0
     conversation.save()
     return reply
+
+
+def switches_language(conversation, message: Heard) -> bool:
+    """The language of an opening message (a greeting too) sets the reply language; within an
+    open menu only a message that was understood may change it, so that nonsense a detector
+    happens to call French does not switch a Dutch conversation."""
+    if not message.language or message.language == conversation.language:
+        return False
+    if message.intent in _LANGUAGE_NEUTRAL:
+        return False
+    understood = bool(message.intent or message.topic_code or message.wish)
+    return conversation.state == State.IDLE or understood
 
 
 def respond(conversation, citizen, message: Heard, now, reminded=None) -> Reply:

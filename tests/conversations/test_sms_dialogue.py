@@ -1,4 +1,5 @@
-"""Whole conversations through the signed webhook, as a citizen's phone would have them."""
+"""Whole conversations through the signed webhook, as a citizen's phone would have them (the
+dialogue in conversations/, worded by sms/)."""
 
 import datetime
 import zoneinfo
