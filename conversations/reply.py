@@ -6,7 +6,7 @@ the channel.
     reply = conversations.dialogue.handle(citizen, text, channel="sms", now=now)
     reply.key        # which message: one of MESSAGES below, e.g. "slot_menu"
     reply.language   # "nl", "fr" or "en": the language to answer in
-    reply.values     # the message's values, plain (str, int, aware datetime in UTC)
+    reply.values     # the message's values, plain (str, int, aware datetime)
     reply.options    # the numbered choices, in order: Option(number, label, start, place)
     reply.more       # True when asking for more (SMS "MEER", a key on the phone) gives another page
     reply.event      # what the message led to (Event), counted in the statistics
@@ -41,7 +41,7 @@ class Event(models.TextChoices):
 @dataclass(frozen=True)
 class Option:
     """One numbered choice. A topic or a place has a `label` (its short name in the reply's
-    language); a time has `start` (aware, UTC) and `place` (the short name of where)."""
+    language); a time has `start` (aware) and `place` (the short name of where)."""
 
     number: int
     label: str = ""
