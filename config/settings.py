@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "privacy",
     "volunteers",
     "appointments",
+    "conversations",
     "sms",
     "help_requests",
     "guides",

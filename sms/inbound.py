@@ -15,10 +15,12 @@ from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from conversations import callbacks, understanding
+from conversations.models import CallbackRequest
 from helpdesk import locks, phones
 from helpdesk.models import Citizen, Municipality
-from sms import callbacks, conversation, outbox, understanding
-from sms.models import CallbackRequest, InboundMessage
+from sms import conversation, outbox
+from sms.models import InboundMessage
 from sms.texts import render
 
 logger = logging.getLogger(__name__)

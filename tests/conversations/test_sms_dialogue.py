@@ -1,4 +1,5 @@
-"""Whole conversations through the signed webhook, as a citizen's phone would have them."""
+"""Whole conversations through the signed webhook, as a citizen's phone would have them (the
+dialogue in conversations/, worded by sms/)."""
 
 import datetime
 import zoneinfo
@@ -6,10 +7,11 @@ import zoneinfo
 import pytest
 
 from appointments.models import Appointment, WaitlistEntry
+from conversations.models import CallbackRequest, Conversation
 from helpdesk.models import Citizen
 from sms import outbox
 from sms.backends import LocmemBackend
-from sms.models import CallbackRequest, Conversation, InboundMessage, OutboundMessage
+from sms.models import InboundMessage, OutboundMessage
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
