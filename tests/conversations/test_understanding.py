@@ -77,3 +77,8 @@ def test_opt_out_is_exact():
 def test_reading_never_fails(body):
     message = read(body)
     assert message.number is None or 0 <= message.number <= 999
+
+
+def test_warm_up_loads_what_reading_needs():
+    understanding.warm_up()
+    assert understanding.language_of("bonjour") == "fr"
