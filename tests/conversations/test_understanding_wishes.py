@@ -101,3 +101,19 @@ def test_next_week_is_the_calendar_week_after_now():
     assert fits(next_week, at(datetime.date(2026, 11, 30), 10), now=FROZEN_NOW)
     assert not fits(next_week, at(FRIDAY, 10), now=FROZEN_NOW)
     assert not fits(next_week, at(datetime.date(2026, 12, 7), 10), now=FROZEN_NOW)
+
+
+@pytest.mark.parametrize("body", ["dec of " * 230, "jan 32/13 " * 150, "maandag de " * 150])
+def test_a_message_of_day_words_costs_a_bounded_number_of_dateparser_calls(body, monkeypatch):
+    from conversations.understanding import wishes
+
+    calls = []
+    parse = wishes._parse_day_on.__wrapped__
+    monkeypatch.setattr(wishes, "_parse_day_on", lambda *args: calls.append(args) or parse(*args))
+    read(body, now=FROZEN_NOW)
+    assert len(calls) <= wishes.MAX_DAY_TRIES
+
+
+def test_the_first_of_two_days_counts():
+    assert wish("dinsdag of woensdag").day == TUESDAY
+    assert wish("maandag de maandag").day == datetime.date(2026, 11, 30)
