@@ -109,6 +109,7 @@ __all__ = [
     "opt_out_language",
     "read",
     "topic_code",
+    "warm_up",
 ]
 
 # Intents whose words say nothing about the language (a Flemish "merci", a French "ok").
@@ -181,3 +182,9 @@ def read(
     return Message(
         text=text, intent=intent, language=language, topic_code=topic_code(expanded, topic_names), wish=wish
     )
+
+
+def warm_up() -> None:
+    """Load dateparser's and lingua's data now rather than on a citizen's first message."""
+    read("dinsdag om 10u, kunt u mij bellen?")
+    language_of("Bonjour, je voudrais un rendez-vous")

@@ -88,6 +88,7 @@ _TRIGGERS = (
     | {phrase.split()[0] for phrase in (*PART_WORDS, *LATER, *EARLIER, *OTHER_DAY, *NEXT_WEEK)}
     | {"aujourd", "apres", "half", "uur", "heure", "heures", "clock"}
 )
+MAX_DAY_TRIES = 8
 _MODIFIERS = {"volgende", "komende", "prochain", "prochaine", "next", "this", "deze", "ce", "cette"}
 # "10u", "10 uur", "10h30", "10:30", "14.30", "2 pm", "ten o'clock" (folded "o clock").
 _HOUR = re.compile(
@@ -179,6 +180,9 @@ def _dateish(soft_word: str) -> bool:
 
 def _day_in(soft_words: list[str], now: datetime.datetime) -> datetime.date | None:
     """The longest run of date words from a day anchor on that dateparser resolves to a date."""
+    # Each try costs dateparser milliseconds: a message of a hundred day words that resolve to
+    # nothing ("dec of dec of ...") must not hold the webhook for seconds.
+    budget = MAX_DAY_TRIES
     for start, soft_word in enumerate(soft_words):
         word = fold(soft_word)
         starts_day = word in DAY_ANCHORS or word in MONTHS or "/" in soft_word
@@ -188,12 +192,21 @@ def _day_in(soft_words: list[str], now: datetime.datetime) -> datetime.date | No
         if not (starts_day or number_then_month):
             continue
         end = start + 1
-        while end < len(soft_words) and end - start < 5 and _dateish(soft_words[end]):
+        # A run ends at the next day word: "dinsdag of woensdag" is two wishes, the first counts.
+        while (
+            end < len(soft_words)
+            and end - start < 5
+            and _dateish(soft_words[end])
+            and fold(soft_words[end]) not in DAY_ANCHORS
+        ):
             end += 1
         for stop in range(end, start, -1):
             day = _parse_day(" ".join(soft_words[start:stop]), now)
             if day:
                 return day
+            budget -= 1
+            if budget == 0:
+                return None
     return None
 
 

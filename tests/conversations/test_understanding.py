@@ -77,3 +77,29 @@ def test_opt_out_is_exact():
 def test_reading_never_fails(body):
     message = read(body)
     assert message.number is None or 0 <= message.number <= 999
+
+
+def test_warm_up_loads_what_reading_needs():
+    understanding.warm_up()
+    assert understanding.language_of("bonjour") == "fr"
+
+
+@pytest.mark.parametrize(
+    ("speech", "check"),
+    [
+        # Twilio SpeechResult: capitals, punctuation, numbers as words.
+        ("Ik wil graag een afspraak maken.", lambda m: m.intent == understanding.BOOK and m.language == "nl"),
+        ("Dinsdag om tien uur.", lambda m: m.wish.hour == 10 and m.wish.day is not None),
+        ("De tweede.", lambda m: m.choice == 2),
+        ("Nummer twee.", lambda m: m.choice == 2),
+        ("Ja, dat is goed.", lambda m: m.intent == understanding.YES),
+        ("Oui, c'est bon.", lambda m: m.intent == understanding.YES),
+        ("Le premier, s'il vous plaît.", lambda m: m.choice == 1),
+        ("The first one, please.", lambda m: m.choice == 1),
+        ("Can you call me back?", lambda m: m.intent == understanding.CALLBACK),
+        ("Je voudrais déplacer mon rendez-vous.", lambda m: m.reschedule),
+        ("Twee uur.", lambda m: m.choice is None and m.wish.hour == 14),
+    ],
+)
+def test_recognised_speech(speech, check):
+    assert check(read(speech))

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conversations.understanding import AFTERNOON, MORNING, Wish, choose, fits, read
 from tests.conftest import BRUSSELS, FROZEN_NOW
@@ -101,3 +103,38 @@ def test_next_week_is_the_calendar_week_after_now():
     assert fits(next_week, at(datetime.date(2026, 11, 30), 10), now=FROZEN_NOW)
     assert not fits(next_week, at(FRIDAY, 10), now=FROZEN_NOW)
     assert not fits(next_week, at(datetime.date(2026, 12, 7), 10), now=FROZEN_NOW)
+
+
+@pytest.mark.parametrize("body", ["dec of " * 230, "jan 32/13 " * 150, "maandag de " * 150])
+def test_a_message_of_day_words_costs_a_bounded_number_of_dateparser_calls(body, monkeypatch):
+    from conversations.understanding import wishes
+
+    calls = []
+    parse = wishes._parse_day_on.__wrapped__
+    monkeypatch.setattr(wishes, "_parse_day_on", lambda *args: calls.append(args) or parse(*args))
+    read(body, now=FROZEN_NOW)
+    assert len(calls) <= wishes.MAX_DAY_TRIES
+
+
+def test_the_first_of_two_days_counts():
+    assert wish("dinsdag of woensdag").day == TUESDAY
+    assert wish("maandag de maandag").day == datetime.date(2026, 11, 30)
+
+
+@settings(deadline=None, max_examples=150)
+@given(
+    body=st.text(
+        alphabet=st.sampled_from("dinsdag morgen 0123456789/:.u h mardi demain la de "), max_size=80
+    ),
+    now=st.datetimes(
+        min_value=datetime.datetime(2000, 1, 1),
+        max_value=datetime.datetime(2099, 12, 31),
+        timezones=st.just(BRUSSELS),
+    ),
+)
+def test_any_day_words_at_any_moment_give_a_wish_or_none(body, now):
+    message = read(body, now=now)
+    assert message.wish is None or isinstance(message.wish, Wish)
+    if message.wish and message.wish.hour is not None:
+        assert 0 <= message.wish.hour <= 23
+    assert choose(message.wish, OFFERED, now=now) in (None, 1, 2, 3)
