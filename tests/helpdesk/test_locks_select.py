@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from helpdesk import locks
 from helpdesk.models import Citizen
-from sms.models import Conversation
+from conversations.models import Conversation
 from tests.factories import CitizenFactory, DigipuntFactory, MunicipalityFactory
 
 
