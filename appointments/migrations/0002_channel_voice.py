@@ -5,36 +5,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appointments', '0001_initial'),
-        ('helpdesk', '0003_sensible_closure_dates'),
-        ('volunteers', '0002_sensible_absence_dates'),
+        ("appointments", "0001_initial"),
+        ("helpdesk", "0003_sensible_closure_dates"),
+        ("volunteers", "0002_sensible_absence_dates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='appointment',
-            name='appointment_channel_known',
+            model_name="appointment",
+            name="appointment_channel_known",
         ),
         migrations.AlterField(
-            model_name='appointment',
-            name='channel',
-            field=models.CharField(choices=[('sms', 'SMS'), ('phone', 'Phone'), ('voice', 'Voice line'), ('counter', 'Counter'), ('web', 'Web'), ('api', 'API')], max_length=10, verbose_name='channel'),
+            model_name="appointment",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("sms", "SMS"),
+                    ("phone", "Phone"),
+                    ("voice", "Voice line"),
+                    ("counter", "Counter"),
+                    ("web", "Web"),
+                    ("api", "API"),
+                ],
+                max_length=10,
+                verbose_name="channel",
+            ),
         ),
         migrations.AlterField(
-            model_name='appointmentevent',
-            name='channel',
-            field=models.CharField(blank=True, choices=[('sms', 'SMS'), ('phone', 'Phone'), ('voice', 'Voice line'), ('counter', 'Counter'), ('web', 'Web'), ('api', 'API')], max_length=10),
+            model_name="appointmentevent",
+            name="channel",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("sms", "SMS"),
+                    ("phone", "Phone"),
+                    ("voice", "Voice line"),
+                    ("counter", "Counter"),
+                    ("web", "Web"),
+                    ("api", "API"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='waitlistentry',
-            name='channel',
-            field=models.CharField(choices=[('sms', 'SMS'), ('phone', 'Phone'), ('voice', 'Voice line'), ('counter', 'Counter'), ('web', 'Web'), ('api', 'API')], max_length=10, verbose_name='channel'),
+            model_name="waitlistentry",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("sms", "SMS"),
+                    ("phone", "Phone"),
+                    ("voice", "Voice line"),
+                    ("counter", "Counter"),
+                    ("web", "Web"),
+                    ("api", "API"),
+                ],
+                max_length=10,
+                verbose_name="channel",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['sms', 'phone', 'voice', 'counter', 'web', 'api'])), name='appointment_channel_known'),
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["sms", "phone", "voice", "counter", "web", "api"])),
+                name="appointment_channel_known",
+            ),
         ),
     ]

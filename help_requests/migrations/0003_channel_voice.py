@@ -5,26 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appointments', '0002_channel_voice'),
-        ('help_requests', '0002_sensible_dates'),
-        ('helpdesk', '0003_sensible_closure_dates'),
+        ("appointments", "0002_channel_voice"),
+        ("help_requests", "0002_sensible_dates"),
+        ("helpdesk", "0003_sensible_closure_dates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='helprequest',
-            name='help_request_channel_known',
+            model_name="helprequest",
+            name="help_request_channel_known",
         ),
         migrations.AlterField(
-            model_name='helprequest',
-            name='channel',
-            field=models.CharField(choices=[('sms', 'SMS'), ('phone', 'Phone'), ('voice', 'Voice line'), ('counter', 'Counter'), ('web', 'Web'), ('api', 'API')], max_length=10, verbose_name='channel'),
+            model_name="helprequest",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("sms", "SMS"),
+                    ("phone", "Phone"),
+                    ("voice", "Voice line"),
+                    ("counter", "Counter"),
+                    ("web", "Web"),
+                    ("api", "API"),
+                ],
+                max_length=10,
+                verbose_name="channel",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helprequest',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['sms', 'phone', 'voice', 'counter', 'web', 'api'])), name='help_request_channel_known'),
+            model_name="helprequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["sms", "phone", "voice", "counter", "web", "api"])),
+                name="help_request_channel_known",
+            ),
         ),
     ]
