@@ -7,6 +7,7 @@ from help_requests import api as help_request_api
 from helpdesk.api import views
 from privacy.api import CitizenViewSet
 from sms.api import SmsMessagesView
+from sms.callbacks_api import CallbackViewSet
 from volunteers import api as volunteer_api
 
 router = DefaultRouter()
@@ -16,6 +17,7 @@ router.register("digipunten", views.DigipuntViewSet, basename="digipunt")
 router.register("guides", GuideViewSet, basename="guide")
 router.register(r"digipunten/(?P<digipunt_pk>\d+)/closures", views.ClosureViewSet, basename="closure")
 router.register("citizens", CitizenViewSet, basename="citizen")
+router.register("callbacks", CallbackViewSet, basename="callback")
 router.register("appointments", appointment_api.AppointmentViewSet, basename="appointment")
 router.register("volunteers", volunteer_api.VolunteerViewSet, basename="volunteer")
 router.register(
