@@ -5,12 +5,11 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from helpdesk.channels import Channel
 from sms.models import CallbackRequest
 
 
 def request(
-    *, citizen, phone: str, reason: str, now: datetime.datetime, municipality=None, channel: str = Channel.SMS
+    *, citizen, phone: str, reason: str, now: datetime.datetime, municipality=None
 ) -> CallbackRequest:
     """Put the number in the staff's list once: asking again while it is open changes nothing."""
     municipality_id = citizen.municipality_id if citizen is not None else municipality.pk
@@ -22,12 +21,7 @@ def request(
     try:
         with transaction.atomic():
             return CallbackRequest.objects.create(
-                municipality_id=municipality_id,
-                citizen=citizen,
-                phone=phone,
-                reason=reason,
-                channel=channel,
-                created_at=now,
+                municipality_id=municipality_id, citizen=citizen, phone=phone, reason=reason, created_at=now
             )
     except IntegrityError:  # asked twice at the same moment
         return CallbackRequest.objects.get(

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from helpdesk.channels import Channel
 from helpdesk.languages import Language
 from helpdesk.models import Citizen, Municipality
 
@@ -183,8 +182,6 @@ class CallbackRequest(models.Model):
         ASKED = "asked", _("Asked to be called")
         NOT_UNDERSTOOD = "not_understood", _("SMS not understood")
         NOT_A_MOBILE = "not_a_mobile", _("Texted from a number that cannot receive SMS")
-        NO_ANSWER = "no_answer", _("Said nothing on the voice line")
-        NO_STAFF = "no_staff", _("Called for a person while the digipunt was closed")
 
     class Status(models.TextChoices):
         OPEN = "open", _("To call")
@@ -202,8 +199,6 @@ class CallbackRequest(models.Model):
     )
     phone = models.CharField(_("phone number"), max_length=40)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    # How it was asked: by SMS or on the voice line (both land in the same staff list).
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.SMS)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(_("asked"))
