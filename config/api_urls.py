@@ -2,12 +2,12 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from appointments.api import views as appointment_api
+from conversations.api import CallbackViewSet
 from guides.api import GuideViewSet
 from help_requests import api as help_request_api
 from helpdesk.api import views
 from privacy.api import CitizenViewSet
 from sms.api import SmsMessagesView
-from sms.callbacks_api import CallbackViewSet
 from volunteers import api as volunteer_api
 
 router = DefaultRouter()

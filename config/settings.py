@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "privacy",
     "volunteers",
     "appointments",
+    "conversations",
     "sms",
     "voice",
     "help_requests",

@@ -1,5 +1,6 @@
 """What the SMS channel holds on a citizen or a bare number: texts in and out, the numbers on
-them, call-back requests (see helpdesk.citizen_data). An opt-out outlives the erasure."""
+them (see helpdesk.citizen_data; call-back requests are conversations'). An opt-out outlives the
+erasure."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 from helpdesk.citizen_data import Holder
 from helpdesk.models import Municipality
 from sms import optout
-from sms.models import CallbackRequest, InboundMessage, OutboundMessage
+from sms.models import InboundMessage, OutboundMessage
 
 UNSENT = (OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING)
 
@@ -28,15 +29,11 @@ def export(citizen) -> dict:
             {"created_at": _iso(m.created_at), "body": m.body, "kind": m.kind, "status": m.status}
             for m in citizen.outbound_messages.order_by("created_at")
         ],
-        "callbacks": [
-            {"created_at": _iso(c.created_at), "reason": c.reason, "status": c.status, "outcome": c.outcome}
-            for c in citizen.callbacks.order_by("created_at")
-        ],
     }
 
 
 def forget_number(municipality_id: int, phone: str, now, citizen=None) -> dict:
-    """The texts and call-backs of one number in one municipality: those linked to the citizen,
+    """The texts of one number in one municipality: those linked to the citizen,
     and those that never were (over the hourly limit, a landline, a reply before the citizen row
     existed)."""
 
@@ -51,17 +48,12 @@ def forget_number(municipality_id: int, phone: str, now, citizen=None) -> dict:
     outbound.filter(status__in=UNSENT).update(
         status=OutboundMessage.Status.CANCELLED, handled_at=now, claim_token="", claimed_until=None
     )
-    callbacks = CallbackRequest.objects.filter(of("phone"))
-    callbacks.filter(status=CallbackRequest.Status.OPEN).update(
-        status=CallbackRequest.Status.DONE, outcome=CallbackRequest.Outcome.NOT_NEEDED, handled_at=now
-    )
     return {
         "sms_received": InboundMessage.objects.filter(of("from_number")).update(
             citizen=None, from_number="", body="", reply=""
         ),
         # The provider's error text can quote the number.
         "sms_sent": outbound.update(citizen=None, to="", body="", last_error=""),
-        "callbacks": callbacks.update(citizen=None, phone=""),
     }
 
 
@@ -78,13 +70,7 @@ def _purge_sms(where: Q, cutoff) -> int:
     )
     finished = OutboundMessage.objects.filter(where, created_at__lt=cutoff).exclude(status__in=UNSENT)
     outbound = finished.exclude(body="", to="", last_error="").update(body="", to="", last_error="")
-    callbacks = (
-        CallbackRequest.objects.filter(where, created_at__lt=cutoff)
-        .exclude(status=CallbackRequest.Status.OPEN)
-        .exclude(phone="")
-        .update(phone="")
-    )
-    return inbound + outbound + callbacks
+    return inbound + outbound
 
 
 def purge(now) -> dict:

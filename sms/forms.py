@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from conversations.understanding import MAX_LENGTH
 from helpdesk.models import Citizen
 from helpdesk.phones import REGION
-from sms.understanding import MAX_LENGTH
 
 
 class SimulatorForm(forms.Form):

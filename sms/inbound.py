@@ -13,10 +13,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from conversations import callbacks, understanding
+from conversations.models import CallbackRequest
 from helpdesk import locks, phones
 from helpdesk.models import Citizen, Municipality
-from sms import callbacks, conversation, outbox, understanding
-from sms.models import CallbackRequest, InboundMessage
+from sms import conversation, outbox
+from sms.models import InboundMessage
 from sms.texts import render
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""SMS: the inbound log, the outbox, the conversation state and callback requests.
+"""SMS: the inbound log and the outbox (the dialogue's state and call-backs are in conversations/).
 
 Every outbound SMS is a row written in the same transaction as its cause (sms.outbox sends them);
 every inbound SMS is a row keyed by Twilio's MessageSid, so a repeated webhook has no second effect.
@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from helpdesk.languages import Language
 from helpdesk.models import Citizen, Municipality
 
 
@@ -105,6 +104,7 @@ class InboundMessage(models.Model):
         NO_SLOT = "no_slot", _("No free time found")
         WAITLISTED = "waitlisted", _("Put on the waitlist")
         CANCELLED = "cancelled", _("Cancelled an appointment")
+        RESCHEDULED = "rescheduled", _("Moved an appointment")
         CALLBACK = "callback", _("Asked to be called")
         OPTED_OUT = "opted_out", _("Stopped SMS")
         OPTED_IN = "opted_in", _("Started SMS again")
@@ -138,88 +138,6 @@ class InboundMessage(models.Model):
 
     def __str__(self):
         return f"{self.from_number} → {self.to_number}: {self.body[:40]}"
-
-
-class Conversation(models.Model):
-    """Where one citizen is in the SMS dialogue with their municipality; expires after a while."""
-
-    lock_rank = 20  # helpdesk.locks: the order rows are locked in
-
-    municipality_path = "citizen__municipality"
-
-    class State(models.TextChoices):
-        IDLE = "idle", _("Nothing open")
-        TOPIC = "topic", _("Choosing a topic")
-        PLACE = "place", _("Choosing a place")
-        SLOT = "slot", _("Choosing a time")
-        WAITLIST = "waitlist", _("Offered the waitlist")
-        OFFER = "offer", _("Offered a freed time")
-        CANCEL = "cancel", _("Confirming a cancellation")
-        CALLBACK = "callback", _("Offered a call")
-
-    citizen = models.OneToOneField(Citizen, on_delete=models.CASCADE, related_name="conversation")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.IDLE)
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.NL)
-    data = models.JSONField(default=dict, blank=True)
-    misunderstood = models.PositiveSmallIntegerField(default=0)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("SMS conversation")
-        verbose_name_plural = _("SMS conversations")
-
-    def __str__(self):
-        return f"{self.citizen} ({self.state})"
-
-
-class CallbackRequest(models.Model):
-    """A citizen to phone: asked by SMS, or a number the system could not reach or understand."""
-
-    municipality_path = "municipality"
-
-    class Reason(models.TextChoices):
-        ASKED = "asked", _("Asked to be called")
-        NOT_UNDERSTOOD = "not_understood", _("SMS not understood")
-        NOT_A_MOBILE = "not_a_mobile", _("Texted from a number that cannot receive SMS")
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("To call")
-        DONE = "done", _("Called")
-
-    class Outcome(models.TextChoices):
-        BOOKED = "booked", _("Appointment booked")
-        HELPED = "helped", _("Helped on the phone")
-        NO_ANSWER = "no_answer", _("No answer")
-        NOT_NEEDED = "not_needed", _("No longer needed")
-
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="callbacks")
-    citizen = models.ForeignKey(
-        Citizen, on_delete=models.SET_NULL, null=True, blank=True, related_name="callbacks"
-    )
-    phone = models.CharField(_("phone number"), max_length=40)
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    created_at = models.DateTimeField(_("asked"))
-    handled_at = models.DateTimeField(null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("callback request")
-        verbose_name_plural = _("callback requests")
-        ordering = ["created_at"]
-        constraints = [
-            # One open request per number: asking twice does not put you in the list twice.
-            models.UniqueConstraint(
-                fields=["municipality", "phone"], condition=Q(status="open"), name="callback_one_open"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.phone} ({self.get_status_display()})"
 
 
 class ErasedOptOut(models.Model):

@@ -12,7 +12,7 @@ from appointments import signals
 from appointments.models import Appointment
 from helpdesk.channels import Channel
 from sms import reminders
-from sms.dialogue.waitlist import text_waitlist_offer
+from sms.waitlist_offers import text_waitlist_offer
 
 
 @receiver(signals.appointment_booked, dispatch_uid="sms-booked")

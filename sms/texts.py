@@ -50,8 +50,14 @@ def numbered(options: list[str]) -> str:
 
 
 @text
-def topic_menu(topics: list[str]) -> str:
-    return _("What do you need help with? %(options)s. Send the number.") % {"options": numbered(topics)}
+def topic_menu(topics: list[str], more: bool = False) -> str:
+    message = _("What do you need help with? %(options)s. Send the number.") % {"options": numbered(topics)}
+    return message + " " + _("MORE for other topics.") if more else message
+
+
+@text
+def describe_need() -> str:
+    return _("Tell us in a few words what you need help with.")
 
 
 @text
@@ -89,6 +95,34 @@ def confirmed(start: datetime.datetime, place: str, address: str, bring: str, co
     if bring:
         message += " " + _("Bring: %(bring)s") % {"bring": bring}
     return message + " " + _("Code %(code)s. Cannot come? Send 9.") % values
+
+
+@text
+def reschedule_menu(
+    topic: str, start: datetime.datetime, slots: list[tuple[datetime.datetime, str]], more: bool
+) -> str:
+    values = {
+        "moment": short_moment(start),
+        "options": numbered([f"{short_moment(s)} {p}" for s, p in slots]),
+    }
+    later = _("MORE for later times.") if more else ""
+    return _("Move %(moment)s to: %(options)s. Send the number.") % values + " " + later
+
+
+@text
+def rescheduled(start: datetime.datetime, place: str, address: str, code: str) -> str:
+    values = {"day": day(start), "time": time(start), "place": place, "address": address, "code": code}
+    return (
+        _("Moved: %(day)s at %(time)s, %(place)s, %(address)s. Code %(code)s. Cannot come? Send 9.") % values
+    )
+
+
+@text
+def no_other_slot(phone: str) -> str:
+    message = _("Sorry, there is no other free time. Your appointment stays as it is.")
+    if phone:
+        message += " " + _("Or call %(phone)s.") % {"phone": phone}
+    return message
 
 
 @text

@@ -17,14 +17,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.twiml.messaging_response import MessagingResponse
 
+from conversations import callbacks
+from conversations.models import CallbackRequest
 from helpdesk import access, twilio_signatures
 from helpdesk.models import Citizen, Municipality
 from helpdesk.null_characters import allow_null_characters
 from helpdesk.parsing import int_or_none
 from privacy import audit
-from sms import callbacks, inbound, outbox
+from sms import inbound, outbox
 from sms.forms import SimulatorForm
-from sms.models import CallbackRequest, InboundMessage, OutboundMessage
+from sms.models import InboundMessage, OutboundMessage
 from sms.threads import thread
 
 logger = logging.getLogger(__name__)

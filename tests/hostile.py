@@ -27,8 +27,9 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+from conversations.models import CallbackRequest
 from help_requests.models import HelpRequest
-from sms.models import CallbackRequest, OutboundMessage
+from sms.models import OutboundMessage
 from tests.factories import ApplicationFactory, VolunteerFactory, one_of_everything
 
 NUL = "An\x00Peeters"

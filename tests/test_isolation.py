@@ -19,9 +19,10 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from appointments.models import WalkIn
+from conversations.models import CallbackRequest
 from help_requests.models import HelpRequest
 from helpdesk.models import Topic
-from sms.models import CallbackRequest, InboundMessage, OutboundMessage
+from sms.models import InboundMessage, OutboundMessage
 from tests.factories import AppointmentFactory, CitizenFactory, UserFactory, VolunteerFactory
 from tests.guides.factories import GuideFactory
 

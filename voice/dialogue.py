@@ -6,8 +6,8 @@ person, 9 repeat; on the main menu 6, 7, 8 switch to Nederlands, français, Engl
 through the same understanding as SMS text.
 
 Booking, cancelling and call-backs go through the same services as every channel:
-appointments.booking.book, appointments.lifecycle.cancel and sms.callbacks.request (which moves to
-conversations/ with the conversation core).
+appointments.booking.book, appointments.lifecycle.cancel and conversations.callbacks.request
+(the call-back list every channel shares).
 """
 
 import datetime
@@ -17,14 +17,12 @@ from django.db import transaction
 
 from appointments import booking, lifecycle
 from appointments.models import Appointment
+from conversations import callbacks, understanding
+from conversations.models import CallbackRequest
 from helpdesk import phones
 from helpdesk.channels import Channel
 from helpdesk.models import Citizen, Digipunt, Topic
-from sms import callbacks, understanding
-from sms.dialogue.menus import find_slots, topic_names
-from sms.labels import short_topic_name
-from sms.models import CallbackRequest
-from voice.menus import menu_topics, open_digipunt_phone
+from voice.menus import find_slots, menu_topics, open_digipunt_phone, topic_label, topic_names
 from voice.models import VoiceCall
 from voice.prompts import LANGUAGE_DIGITS, say
 
@@ -141,7 +139,7 @@ def missed(call, now, *, silent=False) -> Turn:
     """Once: say it again. Twice: end politely and keep the caller for a call-back."""
     call.misses += 1
     if call.misses >= MISS_LIMIT:
-        reason = CallbackRequest.Reason.NO_ANSWER if silent else CallbackRequest.Reason.NOT_UNDERSTOOD
+        reason = CallbackRequest.Reason.NOT_UNDERSTOOD  # silence or nonsense: staff phone to find out
         if _keep_for_callback(call, reason, now):
             return _end(call, _say(call, "silence_goodbye"), event="callback")
         return _end(call, _say(call, "silence_goodbye_anonymous"), event="ended")
@@ -181,7 +179,7 @@ def person(call, now) -> Turn:
         return Turn(says=[_say(call, "connecting")], dial=number, event="dial")
     if not call.from_number:
         return ask_number(call, _say(call, "closed_callback"))
-    _keep_for_callback(call, CallbackRequest.Reason.NO_STAFF, now)
+    _keep_for_callback(call, CallbackRequest.Reason.ASKED, now)  # asked for a person
     return _end(call, _say(call, "closed_callback"), event="callback")
 
 
@@ -240,7 +238,7 @@ def _citizen(call) -> Citizen:
 
 def start_booking(call, now) -> Turn:
     topics = menu_topics(call.municipality_id, now)
-    labels = [short_topic_name(t, call.language) for t in topics]
+    labels = [topic_label(t, call.language) for t in topics]
     return _ask(
         call, State.TOPIC, [_say(call, "topic_menu", topics=labels)], data={"topics": [t.pk for t in topics]}
     )
@@ -261,13 +259,11 @@ def topic_choice(call, choice, heard, now) -> Turn:
 
 def offer_slots(call, topic, now, *, after=None, taken=False) -> Turn:
     citizen = _citizen(call)
-    slots = find_slots(
-        citizen=citizen, topic=topic, language=call.language, digipunt_id=None, now=now, after=after
-    )
+    slots = find_slots(citizen=citizen, topic=topic, language=call.language, now=now, after=after)
     before = [_say(call, "slot_taken")] if taken else []
     if not slots:
         _keep_for_callback(call, CallbackRequest.Reason.ASKED, now)
-        name = short_topic_name(topic, call.language)
+        name = topic_label(topic, call.language)
         return _end(call, *before, _say(call, "no_slot", topic=name), event="no_slot")
     data = {"topic": topic.pk, "slots": [[s.start.isoformat(), s.digipunt.pk] for s in slots]}
     return _ask(

@@ -15,9 +15,9 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from appointments.models import Appointment
+from conversations.models import Conversation
 from helpdesk import locks
 from helpdesk.models import Citizen, Role
-from sms.models import Conversation
 from tests.factories import CitizenFactory, DigipuntFactory, MunicipalityFactory, bookable_volunteer, member
 from tests.sms.conftest import INBOUND, post_signed, reply_text
 

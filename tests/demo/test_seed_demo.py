@@ -28,7 +28,8 @@ def test_seed_demo_builds_demodorp_as_the_contract_says(settings):
 
 
 def test_seed_demo_has_sms_conversations_for_staff_to_follow_up(settings):
-    from sms.models import CallbackRequest, InboundMessage, OutboundMessage
+    from conversations.models import CallbackRequest
+    from sms.models import InboundMessage, OutboundMessage
 
     settings.DEBUG = True
     call_command("seed_demo")

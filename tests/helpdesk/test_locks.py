@@ -6,9 +6,9 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from conversations.models import Conversation
 from helpdesk import locks
 from helpdesk.models import Citizen, Digipunt, Municipality
-from sms.models import Conversation
 from tests.factories import CitizenFactory, DigipuntFactory, MunicipalityFactory
 
 postgres_only = pytest.mark.skipif(

@@ -3,10 +3,11 @@
 import datetime
 
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, WalkIn
+from conversations.models import CallbackRequest
 from help_requests import network, stats
 from help_requests.models import HelpRequest
 from helpdesk.models import Citizen, Topic
-from sms.models import CallbackRequest, InboundMessage, OutboundMessage
+from sms.models import InboundMessage, OutboundMessage
 from tests.conftest import FROZEN_NOW
 from tests.factories import AppointmentFactory, CitizenFactory
 

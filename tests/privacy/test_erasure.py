@@ -5,11 +5,12 @@ import datetime
 import pytest
 
 from appointments.models import Appointment, WaitlistEntry
+from conversations.models import CallbackRequest
 from helpdesk.models import Citizen
 from privacy import erasure as privacy
 from privacy.models import AuditEvent
 from sms import outbox
-from sms.models import CallbackRequest, ErasedOptOut, InboundMessage, OutboundMessage
+from sms.models import ErasedOptOut, InboundMessage, OutboundMessage
 from tests.conftest import BRUSSELS
 from tests.factories import AppointmentFactory, CitizenFactory
 from tests.privacy.records import PHONE, citizen_with_history, personal_traces

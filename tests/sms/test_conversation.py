@@ -6,10 +6,11 @@ import zoneinfo
 import pytest
 
 from appointments.models import Appointment, WaitlistEntry
+from conversations.models import CallbackRequest, Conversation
 from helpdesk.models import Citizen
 from sms import outbox
 from sms.backends import LocmemBackend
-from sms.models import CallbackRequest, Conversation, InboundMessage, OutboundMessage
+from sms.models import InboundMessage, OutboundMessage
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 

@@ -7,11 +7,13 @@ import zoneinfo
 from django.utils import translation
 
 from appointments.models import Appointment, WaitlistEntry
+from conversations import labels
+from conversations.models import CallbackRequest, Conversation
 from helpdesk.models import Citizen, Topic
-from sms import labels, outbox, texts
+from sms import outbox, texts
 from sms.backends import LocmemBackend
-from sms.dialogue.opt_out import opt_out
-from sms.models import CallbackRequest, Conversation, OutboundMessage
+from sms.conversation import opt_out
+from sms.models import OutboundMessage
 from tests.factories import CitizenFactory, DigipuntFactory
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")

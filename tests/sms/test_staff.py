@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from appointments.models import Appointment
-from sms.models import CallbackRequest, OutboundMessage
+from conversations.models import CallbackRequest
+from sms.models import OutboundMessage
 
 
 @pytest.fixture

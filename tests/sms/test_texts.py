@@ -6,9 +6,9 @@ import zoneinfo
 import pytest
 from django.utils import translation
 
+from conversations.labels import short_topic_name
 from helpdesk.models import Topic
 from sms import gsm
-from sms.labels import short_topic_name
 from sms.texts import TEXTS, render
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")

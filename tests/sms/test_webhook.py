@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 
 from appointments.models import Appointment
+from conversations.models import CallbackRequest
 from helpdesk.models import Citizen
-from sms.models import CallbackRequest, InboundMessage, OutboundMessage
+from sms.models import InboundMessage, OutboundMessage
 from tests.sms.conftest import INBOUND, STATUS, post_signed, reply_text, sign
 
 

@@ -7,8 +7,9 @@ import pytest
 import time_machine
 
 from appointments.models import Appointment
+from conversations.models import CallbackRequest
 from helpdesk.models import Citizen
-from sms.models import CallbackRequest, OutboundMessage
+from sms.models import OutboundMessage
 from tests.factories import AppointmentFactory, CitizenFactory
 from voice.models import VoiceCall
 
@@ -120,7 +121,7 @@ def test_zero_outside_opening_hours_records_a_call_back(call, digipunt_a):
     with time_machine.travel(datetime.datetime(2026, 11, 28, 20, 0, tzinfo=datetime.UTC), tick=False):
         line = call().press("0")
     assert line.root.find("Dial") is None
-    assert CallbackRequest.objects.get().reason == "no_staff"
+    assert CallbackRequest.objects.get().reason == "asked"
 
 
 @pytest.mark.parametrize(("digit", "voice", "language"), [("7", "fr-BE", "fr"), ("8", "en-GB", "en")])
@@ -180,7 +181,7 @@ def test_silence_repeats_the_menu_once_then_ends_and_keeps_the_caller(call):
     assert line.says[-1].text in menu
     line.press()
     assert line.ended
-    assert CallbackRequest.objects.get().reason == "no_answer"
+    assert CallbackRequest.objects.get().reason == "not_understood"
 
 
 def test_nine_repeats_the_question(call, helper):

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from sms import callbacks
-from sms.models import CallbackRequest
+from conversations import callbacks
+from conversations.models import CallbackRequest
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
@@ -21,7 +21,7 @@ def requests(municipality_a, municipality_b):
         citizen=None,
         municipality=municipality_a,
         phone="+32470000002",
-        reason="no_answer",
+        reason="not_understood",
         now=NOW,
         channel="voice",
     )
@@ -48,7 +48,7 @@ def test_open_call_backs_of_both_channels(staff_a, requests):
     assert body["count"] == 2  # paginated like the other lists
     assert [(r["phone"], r["channel"], r["reason"], r["status"]) for r in body["results"]] == [
         ("+32470000001", "sms", "asked", "open"),
-        ("+32470000002", "voice", "no_answer", "open"),
+        ("+32470000002", "voice", "not_understood", "open"),
     ]
     assert set(body["results"][0]) == {"id", "phone", "channel", "reason", "status", "created"}
 
@@ -86,4 +86,4 @@ def test_a_voice_call_back_is_in_the_staff_follow_up_list(client, staff_a, call)
     client.force_login(staff_a)
     page = client.get("/sms/").content.decode()
     assert "+32479123456" in page
-    assert "Voice line" in page
+    assert "(Voice)" in page

@@ -7,9 +7,8 @@ import pytest
 from django.utils import translation
 
 from helpdesk.models import Topic
-from sms.labels import short_topic_name
 from voice import prompts
-from voice.menus import MAX_TOPICS
+from voice.menus import MAX_TOPICS, topic_label
 
 LANGUAGES = ["nl", "fr", "en"]
 # Wednesday 30 September at 16:45 in Brussels: among the longest day, month and time in words.
@@ -20,9 +19,7 @@ LONG_MUNICIPALITY = "Sint-Pieters-Leeuw en Vlezenbeek"
 
 
 def longest_topics(language):
-    names = sorted(
-        (short_topic_name(t, language) for t in Topic.objects.all()), key=lambda n: -len(n.split())
-    )
+    names = sorted((topic_label(t, language) for t in Topic.objects.all()), key=lambda n: -len(n.split()))
     return names[:MAX_TOPICS]
 
 

@@ -97,7 +97,7 @@ def test_speech_in_another_language_or_garbage_is_not_understood_politely(call, 
 def test_garbage_twice_ends_politely_and_keeps_the_caller(call):
     line = call().press("5").press(speech="blablabla")
     assert line.ended
-    from sms.models import CallbackRequest
+    from conversations.models import CallbackRequest
 
     assert CallbackRequest.objects.get().reason == "not_understood"
 

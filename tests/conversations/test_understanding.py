@@ -1,12 +1,11 @@
 """Reading free text: keywords, typos, sentences, languages, and anything at all (hypothesis)."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk.models import Citizen
-from sms import conversation, understanding
-from sms.understanding import BOOK, CALLBACK, CANCEL, INFO, MORE, read
+from conversations import understanding
+from conversations.understanding import BOOK, CALLBACK, CANCEL, INFO, MORE, read
 
 
 @pytest.mark.parametrize(
@@ -31,8 +30,9 @@ from sms.understanding import BOOK, CALLBACK, CANCEL, INFO, MORE, read
         ("please call me", CALLBACK, "en"),
         ("INFO", INFO, None),
         ("help", INFO, None),
-        ("MEER", MORE, "nl"),
-        ("plus", MORE, "fr"),
+        # Short answers never switch the conversation's language.
+        ("MEER", MORE, None),
+        ("plus", MORE, None),
     ],
 )
 def test_intents(body, intent, language):
@@ -72,31 +72,8 @@ def test_opt_out_is_exact():
     assert not understanding.is_opt_out("stoppen met roken? nee, afspraak")
 
 
+@settings(deadline=None)  # the first example loads dateparser's and lingua's data
 @given(st.text(max_size=400))
 def test_reading_never_fails(body):
     message = read(body)
     assert message.number is None or 0 <= message.number <= 999
-
-
-@pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    bodies=st.lists(
-        st.one_of(st.text(max_size=200), st.sampled_from(["1", "2", "9", "MEER", "AFSPRAAK", "ja"])),
-        min_size=1,
-        max_size=6,
-    )
-)
-def test_the_engine_answers_anything_without_breaking_its_state(
-    bodies, municipality_a, helper, django_db_blocker
-):
-    citizen, _ = Citizen.objects.get_or_create(municipality=municipality_a, phone="+32479123456")
-    from django.db import transaction
-    from django.utils import timezone
-
-    for body in bodies:
-        with transaction.atomic():
-            reply = conversation.handle(citizen, body, now=timezone.now())
-        assert isinstance(reply.text, str)
-        state = Citizen.objects.get(pk=citizen.pk).conversation.state
-        assert state in conversation.State.values

@@ -1,35 +1,28 @@
-"""What every part of the SMS conversation shares: the reply, the conversation row and its state.
+"""What every exchange of the dialogue shares: the conversation row, its state, and the replies
+that any exchange may give (not understood, then the call-back offer).
 
 States (see Conversation.State) expire after SMS_CONVERSATION_HOURS; an expired menu is as if
 none was open.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 
+from conversations.models import Conversation
+from conversations.reply import Event, Reply
+from conversations.understanding import NO, YES
 from helpdesk import locks
 from helpdesk.models import Citizen
-from sms.models import Conversation, InboundMessage
-from sms.texts import render
-from sms.understanding import NO, YES
 
 State = Conversation.State
-Event = InboundMessage.Event
 NOT_UNDERSTOOD_LIMIT = 2
 
 
-@dataclass
-class Reply:
-    text: str
-    event: str = Event.NONE
-
-
-def load(citizen: Citizen, now: datetime.datetime) -> Conversation:
+def load(citizen: Citizen, now: datetime.datetime, channel: str) -> Conversation:
     """The citizen's conversation, locked for this transaction; expired menus are closed."""
     conversation, _created = Conversation.objects.get_or_create(
-        citizen=citizen, defaults={"language": citizen.language}
+        citizen=citizen, defaults={"language": citizen.language, "channel": channel}
     )
     # The citizen, then its conversation: the lowest ranks, before any booking rows.
     locks.lock(citizen, conversation)
@@ -37,10 +30,11 @@ def load(citizen: Citizen, now: datetime.datetime) -> Conversation:
     if conversation.expires_at and conversation.expires_at <= now:
         conversation.state, conversation.data, conversation.misunderstood = State.IDLE, {}, 0
         conversation.expires_at = None
+    conversation.channel = channel
     return conversation
 
 
-def _set(conversation, state, now, data=None, expires_at=None):
+def set_state(conversation, state, now, data=None, expires_at=None):
     conversation.state = state
     conversation.data = data or {}
     conversation.misunderstood = 0
@@ -49,6 +43,11 @@ def _set(conversation, state, now, data=None, expires_at=None):
         if state == State.IDLE
         else expires_at or now + datetime.timedelta(hours=settings.SMS_CONVERSATION_HOURS)
     )
+
+
+def say(conversation, key: str, event: str = Event.NONE, **values) -> Reply:
+    """A reply without options, in the conversation's language."""
+    return Reply(key=key, language=conversation.language, values=values, event=event)
 
 
 def yes_or_no(message) -> bool | None:
@@ -67,11 +66,10 @@ def municipality_phone(citizen) -> str:
 def not_understood(conversation, count=None) -> Reply:
     """One more reply that made no sense: after two in a row, offer a call."""
     conversation.misunderstood += 1
-    language = conversation.language
     if conversation.misunderstood >= NOT_UNDERSTOOD_LIMIT:
         conversation.state = State.CALLBACK
         conversation.data = {}
-        return Reply(render("offer_callback", language), Event.NOT_UNDERSTOOD)
+        return say(conversation, "offer_callback", Event.NOT_UNDERSTOOD)
     if count:
-        return Reply(render("not_understood", language, count=count), Event.NOT_UNDERSTOOD)
-    return Reply(render("not_understood_yes_no", language), Event.NOT_UNDERSTOOD)
+        return say(conversation, "not_understood", Event.NOT_UNDERSTOOD, count=count)
+    return say(conversation, "not_understood_yes_no", Event.NOT_UNDERSTOOD)

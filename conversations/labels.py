@@ -1,4 +1,5 @@
-"""Short topic names for SMS menus (the full names are too long for one segment)."""
+"""Short topic names for menus, in every channel (the full names are too long for one SMS
+segment and too slow to say in a keypad menu)."""
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _

@@ -1,15 +1,22 @@
-"""Callback requests: citizens for staff to phone (asked by SMS, not understood, or no mobile)."""
+"""Callback requests: citizens for staff to phone (asked for, not understood, or no mobile), from
+any channel. One list for staff: an open request per number, whichever channel asked first."""
 
 import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sms.models import CallbackRequest
+from conversations.models import CallbackRequest
 
 
 def request(
-    *, citizen, phone: str, reason: str, now: datetime.datetime, municipality=None
+    *,
+    citizen,
+    phone: str,
+    reason: str,
+    now: datetime.datetime,
+    municipality=None,
+    channel: str = CallbackRequest.Channel.SMS,
 ) -> CallbackRequest:
     """Put the number in the staff's list once: asking again while it is open changes nothing."""
     municipality_id = citizen.municipality_id if citizen is not None else municipality.pk
@@ -21,7 +28,12 @@ def request(
     try:
         with transaction.atomic():
             return CallbackRequest.objects.create(
-                municipality_id=municipality_id, citizen=citizen, phone=phone, reason=reason, created_at=now
+                municipality_id=municipality_id,
+                citizen=citizen,
+                phone=phone,
+                channel=channel,
+                reason=reason,
+                created_at=now,
             )
     except IntegrityError:  # asked twice at the same moment
         return CallbackRequest.objects.get(

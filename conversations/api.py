@@ -4,11 +4,11 @@ same list staff see on the follow-up page), for office staff of the municipality
 from django_filters import rest_framework as filters
 from rest_framework import mixins, permissions, serializers, viewsets
 
+from conversations.models import CallbackRequest
 from helpdesk import access
 from helpdesk.api.permissions import IsOfficeMember
 from privacy import audit
 from privacy.api import AuditedListMixin
-from sms.models import CallbackRequest
 
 
 class CallbackSerializer(serializers.ModelSerializer):

@@ -1,1 +1,0 @@
-"""The exchanges of the SMS conversation, one module each; sms.conversation dispatches to them."""
