@@ -18,11 +18,13 @@ from django.db import transaction
 from appointments import booking, lifecycle
 from appointments.models import Appointment
 from conversations import callbacks, understanding
+from conversations.menus import topic_names
 from conversations.models import CallbackRequest
+from conversations.offers import find_slots
 from helpdesk import phones
 from helpdesk.channels import Channel
 from helpdesk.models import Citizen, Digipunt, Topic
-from voice.menus import find_slots, menu_topics, open_digipunt_phone, topic_label, topic_names
+from voice.menus import menu_topics, open_digipunt_phone, topic_label
 from voice.models import VoiceCall
 from voice.prompts import LANGUAGE_DIGITS, say
 
@@ -259,7 +261,9 @@ def topic_choice(call, choice, heard, now) -> Turn:
 
 def offer_slots(call, topic, now, *, after=None, taken=False) -> Turn:
     citizen = _citizen(call)
-    slots = find_slots(citizen=citizen, topic=topic, language=call.language, now=now, after=after)
+    slots = find_slots(
+        citizen=citizen, topic=topic, language=call.language, digipunt_id=None, now=now, after=after
+    )
     before = [_say(call, "slot_taken")] if taken else []
     if not slots:
         _keep_for_callback(call, CallbackRequest.Reason.ASKED, now)
