@@ -141,7 +141,7 @@ def missed(call, now, *, silent=False) -> Turn:
     """Once: say it again. Twice: end politely and keep the caller for a call-back."""
     call.misses += 1
     if call.misses >= MISS_LIMIT:
-        reason = CallbackRequest.Reason.NOT_UNDERSTOOD  # silence or nonsense: staff phone to find out
+        reason = CallbackRequest.Reason.NO_ANSWER if silent else CallbackRequest.Reason.NOT_UNDERSTOOD
         if _keep_for_callback(call, reason, now):
             return _end(call, _say(call, "silence_goodbye"), event="callback")
         return _end(call, _say(call, "silence_goodbye_anonymous"), event="ended")
@@ -181,7 +181,7 @@ def person(call, now) -> Turn:
         return Turn(says=[_say(call, "connecting")], dial=number, event="dial")
     if not call.from_number:
         return ask_number(call, _say(call, "closed_callback"))
-    _keep_for_callback(call, CallbackRequest.Reason.ASKED, now)  # asked for a person
+    _keep_for_callback(call, CallbackRequest.Reason.NO_STAFF, now)
     return _end(call, _say(call, "closed_callback"), event="callback")
 
 

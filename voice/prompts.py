@@ -32,7 +32,8 @@ def say(name: str, language: str, **values) -> str:
 
 
 def seconds(text: str) -> float:
-    return len(text.split()) / WORDS_PER_SECOND
+    """How long `text` takes to say: its words (punctuation alone, as French " : ", is silent)."""
+    return sum(1 for word in text.split() if any(c.isalnum() for c in word)) / WORDS_PER_SECOND
 
 
 # Saying numbers and times as words, in the active language.

@@ -21,7 +21,7 @@ def requests(municipality_a, municipality_b):
         citizen=None,
         municipality=municipality_a,
         phone="+32470000002",
-        reason="not_understood",
+        reason="no_answer",
         now=NOW,
         channel="voice",
     )
@@ -48,7 +48,7 @@ def test_open_call_backs_of_both_channels(staff_a, requests):
     assert body["count"] == 2  # paginated like the other lists
     assert [(r["phone"], r["channel"], r["reason"], r["status"]) for r in body["results"]] == [
         ("+32470000001", "sms", "asked", "open"),
-        ("+32470000002", "voice", "not_understood", "open"),
+        ("+32470000002", "voice", "no_answer", "open"),
     ]
     assert set(body["results"][0]) == {"id", "phone", "channel", "reason", "status", "created"}
 
@@ -86,4 +86,4 @@ def test_a_voice_call_back_is_in_the_staff_follow_up_list(client, staff_a, call)
     client.force_login(staff_a)
     page = client.get("/sms/").content.decode()
     assert "+32479123456" in page
-    assert "(Voice)" in page
+    assert "(Spraak)" in page
