@@ -351,6 +351,8 @@ SPECTACULAR_SETTINGS = {
         "InterfaceLanguageEnum": "helpdesk.languages.Language",
         "AppointmentStatusEnum": "appointments.models.Appointment.Status",
         "VolunteerStatusEnum": "volunteers.models.Volunteer.Status",
+        "ChannelEnum": "helpdesk.channels.Channel",
+        "DialogueChannelEnum": "conversations.models.ChannelOfDialogue",
     },
 }
 
