@@ -95,7 +95,7 @@ class Appointment(models.Model):
                 name="appointment_status_known",
             ),
             models.CheckConstraint(
-                condition=Q(channel__in=["sms", "phone", "counter", "web", "api"]),
+                condition=Q(channel__in=Channel.values),
                 name="appointment_channel_known",
             ),
             # The last line of defence against double booking, whatever the code above it does.

@@ -9,8 +9,10 @@ Seeds one municipality (4 digipunten with one desk and one volunteer each), then
    load-generator processes (http.client, keep-alive, one connection per thread):
    - the highest request rate (closed loop) of GET /healthz (a minimal Django view: one SELECT 1
      through the whole middleware stack) and of a signed POST /sms/inbound/ (each from a new
-     number, so each is a real conversation step: first SMS -> topic menu), and of a free-text
-     answer to that menu ("mijn gsm" -> 3 slots, after an untimed first SMS from each number);
+     number, so each is a real conversation step: first SMS -> topic menu), of a free-text
+     answer to that menu ("mijn gsm" -> 3 slots, after an untimed first SMS from each number),
+     and of a signed POST /voice/inbound/ (each a new call: the call and step rows, the welcome
+     TwiML);
    - then the webhook at a fixed rate of half its highest rate (open loop: requests leave on a
      schedule, latency is measured from the scheduled time), p50 and p99;
    - booking through the API (POST /api/v1/appointments/) on distinct slots from concurrent
@@ -107,6 +109,9 @@ def main():
         slots_day = load(port, slots_kind, duration=phase, **closed)
         menu_kind = {"kind": "sms", "base_url": server.base_url, "body": "AFSPRAAK", "prefix": "7"}
         menu = load(port, menu_kind, duration=phase, **closed)
+        voice = load(
+            port, {"kind": "voice", "base_url": server.base_url, "prefix": "5"}, duration=phase, **closed
+        )
         half = menu["ok_rps"] / 2
         fixed = load(
             port,
@@ -162,6 +167,7 @@ def main():
         healthz=healthz,
         slots_day=slots_day,
         menu=menu,
+        voice=voice,
         fixed=fixed,
         fixed_healthz=fixed_healthz,
         sentence=sentence,
@@ -187,6 +193,16 @@ def main():
             baseline_name="GET /healthz, same server, same clients",
             better="higher",
             note=f"{ratio_goal}; non-2xx {errors(menu)}; client used {menu['client_cpu_cores']} cores",
+        ),
+        figure(
+            "voice_webhook_rps",
+            f"voice webhook, new call -> welcome TwiML, max rate ({connections})",
+            voice["ok_rps"],
+            "req/s",
+            baseline=healthz["ok_rps"],
+            baseline_name="GET /healthz, same server, same clients",
+            better="higher",
+            note=f"non-2xx {errors(voice)}; client used {voice['client_cpu_cores']} cores",
         ),
         figure(
             "webhook_p50_ms",

@@ -51,6 +51,25 @@ def _requests(kind: dict, process: int, thread: int):
         headers = {"Authorization": f"Token {kind['token']}"}
         while True:
             yield "GET", kind["path"], None, headers
+    elif kind["kind"] == "voice":
+        from twilio.request_validator import RequestValidator
+
+        validator = RequestValidator(DEV_TOKEN)
+        url = kind["base_url"] + "/voice/inbound/"
+        for n in itertools.count():
+            # A new call from a new number each time: the call row, its step row, the welcome.
+            params = {
+                "CallSid": "CA" + uuid.uuid4().hex,
+                "AccountSid": "AC" + "0" * 32,
+                "From": f"+324{kind['prefix']}{process * 10 + thread:02d}{n:05d}",
+                "To": SMS_TO,
+                "CallStatus": "ringing",
+            }
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": validator.compute_signature(url, params),
+            }
+            yield "POST", "/voice/inbound/", urlencode(params), headers
     elif kind["kind"] == "booking":
         headers = {"Content-Type": "application/json", "Authorization": f"Token {kind['token']}"}
         for body in kind["bodies"][process][thread]:

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from appointments.api import views as appointment_api
+from conversations.api import CallbackViewSet
 from guides.api import GuideViewSet
 from help_requests import api as help_request_api
 from helpdesk.api import views
@@ -16,6 +17,7 @@ router.register("digipunten", views.DigipuntViewSet, basename="digipunt")
 router.register("guides", GuideViewSet, basename="guide")
 router.register(r"digipunten/(?P<digipunt_pk>\d+)/closures", views.ClosureViewSet, basename="closure")
 router.register("citizens", CitizenViewSet, basename="citizen")
+router.register("callbacks", CallbackViewSet, basename="callback")
 router.register("appointments", appointment_api.AppointmentViewSet, basename="appointment")
 router.register("volunteers", volunteer_api.VolunteerViewSet, basename="volunteer")
 router.register(

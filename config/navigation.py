@@ -25,6 +25,7 @@ def navigation(request):
         links.append(("referrals", reverse("help-referrals"), _("Referrals")))
         links.append(("stats", reverse("stats"), _("Statistics")))
         links.append(("simulator", reverse("sms:simulator"), _("SMS simulator")))
+        links.append(("call-simulator", reverse("voice:simulator"), _("Call simulator")))
         links.append(("privacy", reverse("privacy-lookup"), _("Citizen data")))
     if access.municipality_ids(user, access.CONFIG_ROLES) != set():
         links.append(("audit", reverse("audit-log"), _("Audit log")))

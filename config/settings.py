@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "appointments",
     "conversations",
     "sms",
+    "voice",
     "help_requests",
     "guides",
     "demo",
@@ -252,6 +253,14 @@ SMS_CLAIM_SECONDS = env_int("SMS_CLAIM_SECONDS", 120)
 STATS_MIN_CELL = env_int("STATS_MIN_CELL", 5)
 # An unanswered SMS menu is forgotten after this many hours.
 SMS_CONVERSATION_HOURS = env_int("SMS_CONVERSATION_HOURS", 24)
+# The voice line's text-to-speech per language: Twilio <Say> voice and language (and the
+# <Gather> speech language). Belgian voices where the provider has one (Amazon Polly: Lisa nl-BE,
+# Isabelle fr-BE); English in a British voice. VOICE_VOICE_NL, _FR, _EN override the voice name.
+VOICE_VOICES = {
+    "nl": {"voice": os.environ.get("VOICE_VOICE_NL", "Polly.Lisa-Neural"), "language": "nl-BE"},
+    "fr": {"voice": os.environ.get("VOICE_VOICE_FR", "Polly.Isabelle-Neural"), "language": "fr-BE"},
+    "en": {"voice": os.environ.get("VOICE_VOICE_EN", "Polly.Amy-Neural"), "language": "en-GB"},
+}
 
 # Retention of personal data (GDPR). Per municipality: citizen data and SMS texts (see the
 # Municipality model). These are the same for everyone: first names at the counter are only needed
@@ -342,6 +351,8 @@ SPECTACULAR_SETTINGS = {
         "InterfaceLanguageEnum": "helpdesk.languages.Language",
         "AppointmentStatusEnum": "appointments.models.Appointment.Status",
         "VolunteerStatusEnum": "volunteers.models.Volunteer.Status",
+        "ChannelEnum": "helpdesk.channels.Channel",
+        "DialogueChannelEnum": "conversations.models.ChannelOfDialogue",
     },
 }
 

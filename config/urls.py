@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("counter/", include("appointments.urls")),
     path("sms/", include("sms.urls")),
+    path("voice/", include("voice.urls")),
     path("guides/", include("guides.urls")),
     path("help/log/", help_request_views.log_help, name="help-log"),
     path("stats/", stats_views.dashboard, name="stats"),

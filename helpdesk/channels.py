@@ -8,7 +8,8 @@ class Channel(models.TextChoices):
     """How the citizen came to us (the same codes as appointments use)."""
 
     SMS = "sms", _("SMS")
-    PHONE = "phone", _("Phone")
+    PHONE = "phone", _("Phone")  # a staff member took the call
+    VOICE = "voice", _("Voice line")  # the automated phone line (voice/)
     COUNTER = "counter", _("Counter")
     WEB = "web", _("Web")
     API = "api", _("API")

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +19,12 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from conversations import callbacks
 from conversations.models import CallbackRequest
-from helpdesk import access
+from helpdesk import access, twilio_signatures
 from helpdesk.models import Citizen, Municipality
 from helpdesk.null_characters import allow_null_characters
 from helpdesk.parsing import int_or_none
 from privacy import audit
-from sms import inbound, outbox, signatures
+from sms import inbound, outbox
 from sms.forms import SimulatorForm
 from sms.models import InboundMessage, OutboundMessage
 from sms.threads import thread
@@ -39,24 +39,12 @@ def twiml(text: str = "") -> HttpResponse:
     return HttpResponse(str(response), content_type="text/xml; charset=utf-8")
 
 
-def _signed_form_post(request):
-    """None when the request may go on, else the 4xx response to give."""
-    if request.method != "POST":
-        return HttpResponse(status=405, headers={"Allow": "POST"})
-    if request.content_type != "application/x-www-form-urlencoded":  # what Twilio sends
-        return HttpResponseBadRequest("Expected a form-encoded body.", content_type="text/plain")
-    if not signatures.is_valid(request):
-        logger.warning("Rejected %s: missing or invalid Twilio signature", request.path)
-        return HttpResponseForbidden("Invalid signature.", content_type="text/plain")
-    return None
-
-
 # Twilio's webhooks take NUL: sms.inbound strips control characters from what it stores and
 # validates the rest, and a refused message would be lost (Twilio does not send it again).
 @csrf_exempt
 @allow_null_characters
 def inbound_webhook(request):
-    refused = _signed_form_post(request)
+    refused = twilio_signatures.refuse_unsigned(request)
     if refused is not None:
         return refused
     try:
@@ -74,7 +62,7 @@ def inbound_webhook(request):
 @csrf_exempt
 @allow_null_characters
 def status_webhook(request):
-    refused = _signed_form_post(request)
+    refused = twilio_signatures.refuse_unsigned(request)
     if refused is not None:
         return refused
     sid = request.POST.get("MessageSid", "")

@@ -1,11 +1,17 @@
-"""Twilio's webhook signature, checked with twilio's own RequestValidator.
+"""Twilio's webhook signature, checked with twilio's own RequestValidator, for every channel
+(SMS and voice webhooks share this one check).
 
 The signed URL is the one Twilio called: PUBLIC_BASE_URL + path (and query), not what Django
 sees behind a TLS proxy.
 """
 
+import logging
+
 from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from twilio.request_validator import RequestValidator, get_signature_algorithm
+
+logger = logging.getLogger(__name__)
 
 
 def signed_url(request) -> str:
@@ -26,3 +32,15 @@ def sign(path: str, params: dict) -> str:
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).compute_signature(
         settings.PUBLIC_BASE_URL + path, params
     )
+
+
+def refuse_unsigned(request) -> HttpResponse | None:
+    """None when a webhook request may go on, else the 4xx to give (nothing is written before)."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    if request.content_type != "application/x-www-form-urlencoded":  # what Twilio sends
+        return HttpResponseBadRequest("Expected a form-encoded body.", content_type="text/plain")
+    if not is_valid(request):
+        logger.warning("Rejected %s: missing or invalid Twilio signature", request.path)
+        return HttpResponseForbidden("Invalid signature.", content_type="text/plain")
+    return None
