@@ -5,9 +5,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from conversations.models import Conversation
 from helpdesk import locks
 from helpdesk.models import Citizen
-from conversations.models import Conversation
 from tests.factories import CitizenFactory, DigipuntFactory, MunicipalityFactory
 
 

@@ -7,7 +7,7 @@ import appointments.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appointments", "0001_initial"),
+        ("appointments", "0002_channel_voice"),
     ]
 
     operations = [
