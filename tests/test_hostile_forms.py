@@ -78,6 +78,8 @@ def typed_value(field, today):
         return "an@example.org"
     if kind == "tel" or "phone" in name:
         return "0470 12 34 56"
+    if field.get("inputmode") in ("numeric", "tel"):
+        return "1"  # digits, as a keypad would type them (the call simulator's keys)
     if kind == "number":
         return str(max(int(field.get("min") or 1), 1))
     if kind == "date":
