@@ -9,6 +9,12 @@ one, returns the appointment its last reminder named: "9" cancels that one at on
 
 Opting out of messages (STOP) is the channel's, before it calls here; so is wording the reply.
 The digit 9 is never a menu option: it always means "I cannot come".
+
+    choose(citizen, *, channel, now, number=None, intent=None, topic_code=None, language=None)
+
+is the same dialogue for a choice made without words (a key pressed on a phone): nothing is read
+or detected, the number or intent goes straight to the open menu. `language` (both functions)
+is the language the channel speaks in now (a phone line's language digit); the reply follows it.
 """
 
 import datetime
@@ -38,15 +44,41 @@ def handle(
     channel: str,
     now: datetime.datetime,
     reminded: Callable[[Citizen, datetime.datetime], object] | None = None,
+    language: str | None = None,
 ) -> Reply:
     """Answer one message of `citizen` (call within a transaction)."""
     conversation = load(citizen, now, channel)
+    if language:
+        conversation.language = language
     message = hear(text, topic_names(citizen.municipality_id), now)
     if switches_language(conversation, message):
         conversation.language = message.language
         Citizen.objects.filter(pk=citizen.pk).update(language=message.language)
         citizen.language = message.language
-    reply = respond(conversation, citizen, message, now, reminded)
+    return _answered(conversation, respond(conversation, citizen, message, now, reminded))
+
+
+def choose(
+    citizen: Citizen,
+    *,
+    channel: str,
+    now: datetime.datetime,
+    number: int | None = None,
+    intent: str | None = None,
+    topic_code: str | None = None,
+    language: str | None = None,
+) -> Reply:
+    """Answer a choice made without words (call within a transaction): `number` picks an option
+    of the open menu (1 yes, 2 no on a question), `intent` is a command (BOOK, CANCEL, CALLBACK,
+    RESCHEDULE, MORE), `topic_code` with BOOK books that topic at once."""
+    conversation = load(citizen, now, channel)
+    if language:
+        conversation.language = language
+    message = Heard(text="", number=number, intent=intent, language=None, topic_code=topic_code)
+    return _answered(conversation, respond(conversation, citizen, message, now))
+
+
+def _answered(conversation, reply: Reply) -> Reply:
     if reply.event != "not_understood" and conversation.state != State.CALLBACK:
         conversation.misunderstood = 0
     conversation.save()

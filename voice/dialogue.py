@@ -1,36 +1,46 @@
-"""The voice dialogue: one caller's keypress (or words) in, one Turn (what to say, what to gather
-next, whom to dial) out. Plain functions, no HTTP, no XML: voice.twiml turns a Turn into TwiML.
+"""The phone line around the one conversation core: one caller's keypress (or words) in, one
+Turn (what to say, what to gather next, whom to dial) out. Plain functions, no HTTP, no XML:
+voice.twiml turns a Turn into TwiML.
 
-Keypad everywhere (docs/api.md): 1 book, 2 cancel my appointment, 3 call me back, 0 talk to a
-person, 9 repeat; on the main menu 6, 7, 8 switch to Nederlands, français, English. Words go
-through the same understanding as SMS text.
-
-Booking, cancelling and call-backs go through the same services as every channel:
-appointments.booking.book, appointments.lifecycle.cancel and conversations.callbacks.request
-(the call-back list every channel shares).
+What is about the phone lives here: the welcome and its language digits (6, 7, 8 on the main
+menu), the keypad convention (docs/api.md: 1 book, 2 cancel my appointment, 3 call me back,
+0 talk to a person, 9 repeat), a withheld caller ID keying a number, silence said again once,
+and saying a chosen time back before it is booked. Everything else (topics, places, times,
+wishes, booking, cancelling, moving, call-backs, two misses then the call-back offer) is
+conversations.dialogue: keys go to it as numbers (`choose`), words as text (`handle`), and its
+Reply is said by voice.speech.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
-from appointments import booking, lifecycle
-from appointments.models import Appointment
-from conversations import callbacks, understanding
+from conversations import callbacks, dialogue, understanding
+from conversations.heard import hear
 from conversations.menus import topic_names
-from conversations.models import CallbackRequest
-from conversations.offers import find_slots
+from conversations.models import CallbackRequest, Conversation
 from helpdesk import phones
 from helpdesk.channels import Channel
-from helpdesk.models import Citizen, Digipunt, Topic
-from voice.menus import menu_topics, open_digipunt_phone, topic_label
+from helpdesk.models import Citizen, Topic
+from voice.menus import open_digipunt_phone
 from voice.models import VoiceCall
 from voice.prompts import LANGUAGE_DIGITS, say
+from voice.speech import speak
 
 State = VoiceCall.State
 REPEAT, PERSON = 9, 0
 BOOK, CANCEL, CALLBACK = 1, 2, 3
+MORE_KEY = "*"
+YES, NO = 1, 2
+# The main menu's keys as the core's commands.
+MENU_INTENTS = {BOOK: understanding.BOOK, CANCEL: understanding.CANCEL, CALLBACK: understanding.CALLBACK}
+# Words on the main menu that the core takes from there (any other words: not understood).
+SPOKEN_COMMANDS = (
+    understanding.BOOK,
+    understanding.CANCEL,
+    understanding.CALLBACK,
+    getattr(understanding, "RESCHEDULE", "reschedule"),
+    understanding.INFO,
+)
 MISS_LIMIT = 2  # two answers that made no sense, or two silences: a person calls back
 LANGUAGES = ("nl", "fr", "en")
 
@@ -80,10 +90,11 @@ def _end(call, *says, event="") -> Turn:
 
 def welcome(call, now, resumed: VoiceCall | None = None) -> Turn:
     if resumed is not None:
-        call.language, call.data = resumed.language, {"topic": resumed.data.get("topic")}
-        topic = Topic.objects.filter(pk=call.data["topic"]).first()
+        call.language = resumed.language
+        topic = _topic_being_booked(call)
         if topic is not None:
-            turn = offer_slots(call, topic, now)
+            # Fresh times for the same topic: those offered before may have gone meanwhile.
+            turn = core(call, now, intent=understanding.BOOK, topic_code=topic.code)
             turn.says.insert(0, _say(call, "welcome_back"))
             return turn
     says = [_say(call, "welcome", municipality=call.municipality.name)]
@@ -106,34 +117,34 @@ def answer(call, heard: Heard, now) -> Turn:
         return silence(call, now)
     if call.state == State.NUMBER:
         return keyed_number(call, heard.digits, now)
-    choice = _choice(heard, call)
+    choice = _key(heard)
+    if choice is None and heard.speech:
+        choice = _said_key(call, heard.speech, now)
     if choice == REPEAT:
         return _ask(call, call.state, [tuple(line) for line in call.data.get("question", [])])
     if choice == PERSON:
         return person(call, now)
-    handler = {
-        State.MENU: menu_choice,
-        State.TOPIC: topic_choice,
-        State.SLOT: slot_choice,
-        State.CONFIRM: confirm_choice,
-        State.CANCEL: cancel_choice,
-    }[call.state]
-    return handler(call, choice, heard, now)
-
-
-def _choice(heard: Heard, call) -> int | None:
-    """One digit pressed, or the number (or command) in the words said; None for anything else."""
-    if heard.digits:
-        return int(heard.digits) if len(heard.digits) == 1 and heard.digits.isdigit() else None
-    message = understanding.read(heard.speech[:200])
-    if message.number is not None and 0 <= message.number <= 9:
-        return message.number
     if call.state == State.MENU:
-        return {understanding.BOOK: BOOK, understanding.CANCEL: CANCEL, understanding.CALLBACK: CALLBACK}.get(
-            message.intent
-        )
-    if call.state in (State.CONFIRM, State.CANCEL):
-        return {understanding.YES: 1, understanding.NO: 2}.get(message.intent)
+        return menu_choice(call, choice, heard, now)
+    if call.state == State.CONFIRM:
+        return confirm_choice(call, choice, now)
+    return in_dialogue(call, choice, heard, now)
+
+
+def _key(heard: Heard) -> int | str | None:
+    """The one key pressed: a digit as a number, * as itself; None for anything else."""
+    if heard.digits == MORE_KEY:
+        return MORE_KEY
+    return int(heard.digits) if len(heard.digits) == 1 and heard.digits.isdigit() else None
+
+
+def _said_key(call, speech: str, now) -> int | None:
+    """A key said in words: a number ("nummer twee", "de eerste"), or yes/no to the time said back."""
+    message = hear(speech, {}, now)
+    if message.number is not None:
+        return message.number if 0 <= message.number <= 9 else None
+    if call.state == State.CONFIRM:
+        return {understanding.YES: YES, understanding.NO: NO}.get(message.intent)
     return None
 
 
@@ -162,12 +173,14 @@ def menu_choice(call, choice, heard, now) -> Turn:
         if call.citizen_id:
             Citizen.objects.filter(pk=call.citizen_id).update(language=call.language)
         return main_menu(call)
-    if choice == BOOK:
-        return start_booking(call, now) if call.from_number else ask_number(call)
-    if choice == CANCEL:
-        return ask_cancel(call, now) if call.from_number else ask_number(call)
-    if choice == CALLBACK:
-        return callback(call, now)
+    if choice in MENU_INTENTS:
+        if not call.from_number:
+            return ask_number(call)
+        return core(call, now, intent=MENU_INTENTS[choice])
+    if heard.speech and call.from_number and choice is None:
+        message = understanding.read(heard.speech, topic_names(call.municipality_id))
+        if message.intent in SPOKEN_COMMANDS or message.topic_code:
+            return core(call, now, text=heard.speech)
     return missed(call, now)
 
 
@@ -183,13 +196,6 @@ def person(call, now) -> Turn:
         return ask_number(call, _say(call, "closed_callback"))
     _keep_for_callback(call, CallbackRequest.Reason.NO_STAFF, now)
     return _end(call, _say(call, "closed_callback"), event="callback")
-
-
-def callback(call, now) -> Turn:
-    if not call.from_number:
-        return ask_number(call)
-    _keep_for_callback(call, CallbackRequest.Reason.ASKED, now)
-    return _end(call, _say(call, "callback_noted"), event="callback")
 
 
 def ask_number(call, *before) -> Turn:
@@ -225,7 +231,7 @@ def _keep_for_callback(call, reason, now) -> bool:
     return True
 
 
-# Booking.
+# The conversation core.
 
 
 def _citizen(call) -> Citizen:
@@ -238,132 +244,68 @@ def _citizen(call) -> Citizen:
     return call.citizen
 
 
-def start_booking(call, now) -> Turn:
-    topics = menu_topics(call.municipality_id, now)
-    labels = [topic_label(t, call.language) for t in topics]
-    return _ask(
-        call, State.TOPIC, [_say(call, "topic_menu", topics=labels)], data={"topics": [t.pk for t in topics]}
-    )
-
-
-def topic_choice(call, choice, heard, now) -> Turn:
-    options = call.data.get("topics", [])
-    topic = None
-    if choice is not None and 1 <= choice <= len(options):
-        topic = Topic.objects.filter(pk=options[choice - 1]).first()
-    elif heard.speech:
-        code = understanding.read(heard.speech[:200], topic_names(call.municipality_id)).topic_code
-        topic = Topic.objects.for_municipality(call.municipality_id).filter(code=code, is_active=True).first()
-    if topic is None:
-        return missed(call, now)
-    return offer_slots(call, topic, now)
-
-
-def offer_slots(call, topic, now, *, after=None, taken=False) -> Turn:
+def _topic_being_booked(call) -> Topic | None:
+    """The topic whose times the caller's conversation offers, if it is at that point."""
     citizen = _citizen(call)
-    slots = find_slots(
-        citizen=citizen, topic=topic, language=call.language, digipunt_id=None, now=now, after=after
-    )
-    before = [_say(call, "slot_taken")] if taken else []
-    if not slots:
-        _keep_for_callback(call, CallbackRequest.Reason.ASKED, now)
-        name = topic_label(topic, call.language)
-        return _end(call, *before, _say(call, "no_slot", topic=name), event="no_slot")
-    data = {"topic": topic.pk, "slots": [[s.start.isoformat(), s.digipunt.pk] for s in slots]}
-    return _ask(
-        call, State.SLOT, [*before, _say(call, "slot_menu", moments=[s.start for s in slots])], data=data
-    )
+    conversation = Conversation.objects.filter(citizen=citizen, state=Conversation.State.SLOT).first()
+    if conversation is None or not conversation.data.get("topic"):
+        return None
+    return Topic.objects.filter(pk=conversation.data["topic"]).first()
 
 
-def _slot(call, index):
-    start, digipunt_id = call.data["slots"][index]
-    return datetime.datetime.fromisoformat(start), Digipunt.objects.get(pk=digipunt_id)
-
-
-def slot_choice(call, choice, heard, now) -> Turn:
-    options = call.data.get("slots", [])
-    if choice is None or not 1 <= choice <= len(options):
-        return missed(call, now)
-    start, digipunt = _slot(call, choice - 1)
-    data = {**call.data, "chosen": choice - 1}
-    return _ask(
-        call,
-        State.CONFIRM,
-        [_say(call, "confirm_slot", start=start, place=digipunt.display_short_name)],
-        data,
-    )
-
-
-def confirm_choice(call, choice, heard, now) -> Turn:
-    topic = Topic.objects.get(pk=call.data["topic"])
-    if choice == 2:
-        last = _slot(call, len(call.data["slots"]) - 1)
-        return offer_slots(call, topic, now, after=(last[0], last[1].pk))
-    if choice != 1:
-        return missed(call, now)
-    start, digipunt = _slot(call, call.data["chosen"])
-    try:
-        appointment = booking.book(
-            citizen=_citizen(call),
-            digipunt=digipunt,
-            topic=topic,
-            start=start,
-            language=call.language,
-            channel=Channel.VOICE,
-            now=now,
-        )
-    except (booking.SlotTaken, booking.BookingError):
-        return offer_slots(call, topic, now, taken=True)
-    place = digipunt.display_short_name
-    says = [
-        _say(call, "booked", start=appointment.start, place=place),
-        _say(call, "booking_code", code=appointment.code),
-    ]
-    if call.citizen.can_receive_sms:
-        says.append(_say(call, "sms_follows"))  # the booking signal queued the confirmation SMS
+def core(call, now, *, text=None, **choice) -> Turn:
+    """Hand the caller's words (`text`) or choice (number, intent, topic_code) to the conversation
+    core, in the call's language, and say its Reply."""
+    citizen = _citizen(call)
+    if text is not None:
+        reply = dialogue.handle(citizen, text, channel=Channel.VOICE, now=now, language=call.language)
     else:
-        says.append(_say(call, "address", place=place, street=digipunt.street))  # a landline hears all
-    return _end(call, *says, event="booked")
+        reply = dialogue.choose(citizen, channel=Channel.VOICE, now=now, language=call.language, **choice)
+    call.language = reply.language
+    spoken = speak(reply, mobile=citizen.can_receive_sms)
+    says = [(reply.language, text) for text in spoken.lines]
+    if spoken.again:
+        question = [tuple(line) for line in call.data.get("question", [])]
+        return _ask(call, call.state, [*says, *question], missed=True)
+    if spoken.state == State.DONE:
+        return _end(call, *says, event=reply.event or reply.key)
+    data = {}
+    if spoken.state == State.SLOT:  # what each key means, to say the chosen time back
+        data["moments"] = [[option.start.isoformat(), option.place] for option in reply.options]
+    return _ask(call, spoken.state, says, data=data)
 
 
-# Cancelling.
+def in_dialogue(call, choice, heard: Heard, now) -> Turn:
+    """An answer to a question of the core: keys as numbers, words as words."""
+    if choice == MORE_KEY:
+        return core(call, now, intent=understanding.MORE)
+    if (
+        call.state == State.SLOT
+        and isinstance(choice, int)
+        and 1 <= choice <= len(call.data.get("moments", []))
+    ):
+        return confirm_time(call, choice)
+    if heard.digits:
+        # Out of range or garbage: the core counts it (twice: the call-back offer).
+        number = choice if isinstance(choice, int) else -1
+        return core(call, now, number=number)
+    return core(call, now, text=heard.speech)
 
 
-def ask_cancel(call, now) -> Turn:
-    appointment = (
-        Appointment.objects.filter(
-            citizen__municipality=call.municipality,
-            citizen__phone=call.from_number,
-            status=Appointment.Status.BOOKED,
-            start__gt=now,
-        )
-        .select_related("digipunt")
-        .order_by("start")
-        .first()
-    )
-    if appointment is None:
-        return _end(call, _say(call, "no_appointment"), event="no_appointment")
-    question = _say(
-        call, "cancel_question", start=appointment.start, place=appointment.digipunt.display_short_name
-    )
-    return _ask(call, State.CANCEL, [question], data={"appointment": appointment.pk})
+def confirm_time(call, number: int) -> Turn:
+    """Say the chosen time back before booking it: a key pressed by mistake books nothing."""
+    start, place = call.data["moments"][number - 1]
+    data = {**call.data, "chosen": number, "offered": call.data.get("question", [])}
+    moment = datetime.datetime.fromisoformat(start)
+    return _ask(call, State.CONFIRM, [_say(call, "confirm_slot", start=moment, place=place)], data)
 
 
-def cancel_choice(call, choice, heard, now) -> Turn:
-    appointment = Appointment.objects.filter(
-        pk=call.data.get("appointment"),
-        citizen__phone=call.from_number,
-        citizen__municipality=call.municipality,
-    ).first()
-    if choice == 2:
-        return _end(call, _say(call, "kept"))
-    if choice != 1:
-        return missed(call, now)
-    if appointment is None or appointment.status != Appointment.Status.BOOKED or appointment.start <= now:
-        return _end(call, _say(call, "no_appointment"))
-    try:
-        with transaction.atomic():
-            lifecycle.cancel(appointment, reason="voice", channel=Channel.VOICE, now=now)
-    except lifecycle.InvalidTransition:
-        return _end(call, _say(call, "no_appointment"))
-    return _end(call, _say(call, "cancelled"), event="cancelled")
+def confirm_choice(call, choice, now) -> Turn:
+    if choice == YES:
+        call.state = State.SLOT
+        return core(call, now, number=call.data["chosen"])
+    if choice == NO:
+        call.state = State.SLOT
+        call.data["question"] = call.data.get("offered", [])
+        return core(call, now, intent=understanding.MORE)
+    return missed(call, now)

@@ -13,6 +13,10 @@ from helpdesk.models import Citizen, Municipality
 
 
 class VoiceCall(models.Model):
+    """Where the caller is on the phone line. The dialogue itself (topic, times, what was offered)
+    is the citizen's conversation in conversations.models; `state` says which kind of question
+    the caller hears, so that keys, silence and 9 mean the right thing."""
+
     municipality_path = "municipality"
 
     class State(models.TextChoices):
@@ -21,6 +25,7 @@ class VoiceCall(models.Model):
         SLOT = "slot", _("Choosing a time")
         CONFIRM = "confirm", _("Confirming a time")
         CANCEL = "cancel", _("Confirming a cancellation")
+        QUESTION = "question", _("Answering a yes/no question")
         NUMBER = "number", _("Keying a number to call back")
         DONE = "done", _("Finished")
 

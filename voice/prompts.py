@@ -96,9 +96,122 @@ def welcome_back() -> str:
     return _("Welcome back. We go on where you stopped.")
 
 
+def more_words(more: bool) -> str:
+    return (" " + _("More: press star.")) if more else ""
+
+
+def clock_words(hhmm: str) -> str:
+    """'17:00' as 'seventeen o'clock', '16:30' as 'sixteen thirty' (a screen reader's digits are
+    not what a caller hears best)."""
+    hour, _sep, minute = hhmm.partition(":")
+    if not (hour.isdigit() and minute.isdigit()):
+        return hhmm
+    if int(minute):
+        return _("%(hour)s %(minute)s") % {
+            "hour": number_words(int(hour)),
+            "minute": number_words(int(minute)),
+        }
+    return _("%(hour)s o'clock") % {"hour": number_words(int(hour))}
+
+
 @prompt
-def topic_menu(topics: list[str]) -> str:
-    return _("What do you need help with? Say it, or press a number.") + " " + options_words(topics)
+def topic_menu(topics: list[str], more: bool = False) -> str:
+    # A full page of eight and "more" leave no room for "say it": speech works all the same.
+    intro = (
+        _("What do you need help with?")
+        if more
+        else _("What do you need help with? Say it, or press a number.")
+    )
+    return intro + " " + options_words(topics) + more_words(more)
+
+
+@prompt
+def describe_need() -> str:
+    return _("Say in a few words what you need help with.")
+
+
+@prompt
+def place_menu(places: list[str]) -> str:
+    return _("Where do you want to go?") + " " + options_words(places)
+
+
+@prompt
+def reschedule_menu(start: datetime.datetime, moments: list[datetime.datetime]) -> str:
+    return _("Your appointment is %(moment)s.") % {"moment": moment_words(start)} + " " + slot_menu(moments)
+
+
+@prompt
+def no_later_slots() -> str:
+    return _("There are no other free times. Choose one of the times you heard.")
+
+
+@prompt
+def rescheduled(start: datetime.datetime, place: str) -> str:
+    return _("Your appointment is moved: %(moment)s, at %(place)s.") % {
+        "moment": moment_words(start),
+        "place": place,
+    }
+
+
+@prompt
+def no_other_slot() -> str:
+    return _("There is no other free time. Your appointment stays as it was.")
+
+
+@prompt
+def waitlisted(topic: str) -> str:
+    return _("You are on the waiting list for %(topic)s. We let you know when a time is free.") % {
+        "topic": topic
+    }
+
+
+@prompt
+def cannot_cancel() -> str:
+    return _("It is too late to cancel by phone. Please call the digipunt.")
+
+
+@prompt
+def callback_today(until: str) -> str:
+    return _("Thank you. A staff member will call you back today, before %(until)s.") % {
+        "until": clock_words(until)
+    }
+
+
+@prompt
+def callback_later(start: datetime.datetime, opens: str, closes: str) -> str:
+    day = formats.date_format(timezone.localtime(start), "l j F")
+    return _("Thank you. A staff member will call you back on %(day)s, between %(opens)s and %(closes)s.") % {
+        "day": day,
+        "opens": clock_words(opens),
+        "closes": clock_words(closes),
+    }
+
+
+@prompt
+def offer_callback() -> str:
+    return _("I still do not understand. Shall a staff member call you back? Yes: press 1. No: press 2.")
+
+
+@prompt
+def callback_declined() -> str:
+    return _("All right. You can call us again at any time.")
+
+
+@prompt
+def info(municipality: str) -> str:
+    return _(
+        "This is the digipunt of %(municipality)s. We help you with computers, phones and the internet."
+    ) % {"municipality": municipality}
+
+
+@prompt
+def offer_gone() -> str:
+    return _("Sorry, that time is no longer free.")
+
+
+@prompt
+def offer_declined() -> str:
+    return _("All right, you stay on the waiting list.")
 
 
 @prompt
@@ -145,7 +258,9 @@ def slot_taken() -> str:
 
 @prompt
 def no_slot(topic: str) -> str:
-    return _("Sorry, there is no free time for %(topic)s soon. We will call you back.") % {"topic": topic}
+    return _(
+        "Sorry, there is no free time for %(topic)s soon. For the waiting list, press 1. If not, press 2."
+    ) % {"topic": topic}
 
 
 @prompt

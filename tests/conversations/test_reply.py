@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from conversations import dialogue
+from conversations import dialogue, understanding
 from conversations.models import CallbackRequest
 from conversations.reply import MESSAGES, Event, Reply
 from helpdesk import locks
@@ -56,3 +56,38 @@ def test_two_misses_offer_a_call_then_one_is_recorded(citizen_a, helper, frozen_
     assert offer.event == Event.NOT_UNDERSTOOD
     assert say(citizen_a, "1", frozen_now, channel="sms").event == Event.CALLBACK
     assert CallbackRequest.objects.get().reason == "not_understood"
+
+
+def choose(citizen, now, **choice):
+    with transaction.atomic():
+        locks.lock(citizen)
+        return dialogue.choose(citizen, channel="voice", now=now, **choice)
+
+
+def test_a_choice_without_words_drives_the_same_dialogue(citizen_a, helper, frozen_now):
+    """What a phone key does: an intent opens the menu, a number picks from it, nothing is read."""
+    menu = choose(citizen_a, frozen_now, intent=understanding.BOOK)
+    assert menu.key == "topic_menu"
+    following = choose(citizen_a, frozen_now, intent=understanding.MORE)
+    assert following.key == "topic_menu"
+    assert following.options != menu.options
+    times = choose(citizen_a, frozen_now, intent=understanding.BOOK, topic_code="taxes")
+    assert times.key == "slot_menu"
+    booked = choose(citizen_a, frozen_now, number=1)
+    assert booked.key == "booked"
+    assert booked.appointment.channel == "voice"
+    assert booked.appointment.start == times.options[0].start
+
+
+def test_a_choice_out_of_range_counts_as_not_understood_then_offers_a_call(citizen_a, helper, frozen_now):
+    choose(citizen_a, frozen_now, intent=understanding.BOOK)
+    assert choose(citizen_a, frozen_now, number=-1).key == "not_understood"
+    assert choose(citizen_a, frozen_now, number=42).key == "offer_callback"
+
+
+def test_the_channel_language_sets_the_reply_language(citizen_a, helper, frozen_now):
+    assert choose(citizen_a, frozen_now, intent=understanding.BOOK, language="fr").language == "fr"
+    with transaction.atomic():
+        locks.lock(citizen_a)
+        reply = dialogue.handle(citizen_a, "2", channel="voice", now=frozen_now, language="nl")
+    assert reply.language == "nl"

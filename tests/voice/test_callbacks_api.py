@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from conversations import callbacks
@@ -86,4 +87,6 @@ def test_a_voice_call_back_is_in_the_staff_follow_up_list(client, staff_a, call)
     client.force_login(staff_a)
     page = client.get("/sms/").content.decode()
     assert "+32479123456" in page
-    assert "(Spraak)" in page
+    with translation.override("nl"):
+        label = str(CallbackRequest.Channel.VOICE.label)
+    assert f"({label})" in page

@@ -6,9 +6,10 @@ import datetime
 import pytest
 from django.utils import translation
 
+from conversations.labels import short_topic_name
+from conversations.menus import PAGE_SIZE
 from helpdesk.models import Topic
 from voice import prompts
-from voice.menus import MAX_TOPICS, topic_label
 
 LANGUAGES = ["nl", "fr", "en"]
 # Wednesday 30 September at 16:45 in Brussels: among the longest day, month and time in words.
@@ -16,19 +17,31 @@ LONGEST_MOMENT = datetime.datetime(2026, 9, 30, 14, 45, tzinfo=datetime.UTC)
 LONG_PLACE = "Sociaal Huis Sint-Pieters-Leeuw"  # a short name is at most 30 characters
 LONG_STREET = "Burgemeester Van Gansberghelaan 123 bus 4"
 LONG_MUNICIPALITY = "Sint-Pieters-Leeuw en Vlezenbeek"
+# Places are asked only when they lie in different towns: a handful, never a full page of 8.
+MAX_PLACES_SPOKEN = 4
 
 
 def longest_topics(language):
-    names = sorted((topic_label(t, language) for t in Topic.objects.all()), key=lambda n: -len(n.split()))
-    return names[:MAX_TOPICS]
+    """The core's topic labels (the voice menu says them as they are), the wordiest page of them."""
+    names = sorted(
+        (short_topic_name(t, language) for t in Topic.objects.all()), key=lambda n: -len(n.split())
+    )
+    return names[:PAGE_SIZE]
 
 
 def values(name, language):
     return {
         "welcome": {"municipality": LONG_MUNICIPALITY},
         "language_offer": {"offered": language},
-        "topic_menu": {"topics": longest_topics(language)},
+        "topic_menu": {"topics": longest_topics(language), "more": True},
+        "place_menu": {"places": [LONG_PLACE] * MAX_PLACES_SPOKEN},
         "slot_menu": {"moments": [LONGEST_MOMENT] * 3},
+        "reschedule_menu": {"start": LONGEST_MOMENT, "moments": [LONGEST_MOMENT] * 3},
+        "rescheduled": {"start": LONGEST_MOMENT, "place": LONG_PLACE},
+        "waitlisted": {"topic": longest_topics(language)[0]},
+        "callback_today": {"until": "17:30"},
+        "callback_later": {"start": LONGEST_MOMENT, "opens": "13:30", "closes": "17:30"},
+        "info": {"municipality": LONG_MUNICIPALITY},
         "confirm_slot": {"start": LONGEST_MOMENT, "place": LONG_PLACE},
         "booked": {"start": LONGEST_MOMENT, "place": LONG_PLACE},
         "booking_code": {"code": "9JJTK6"},
