@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from conversations.simulators import refuse_real_number
 from conversations.understanding import MAX_LENGTH
-from helpdesk.models import Citizen
 from helpdesk.phones import REGION
 
 
@@ -28,11 +28,5 @@ class SimulatorForm(forms.Form):
     def clean(self):
         data = super().clean()
         municipality, phone = data.get("municipality"), data.get("phone")
-        if municipality and phone:
-            real = Citizen.objects.filter(municipality=municipality, phone=str(phone), simulated=False)
-            if real.exists():
-                self.add_error(
-                    "phone",
-                    _("This is the number of a real citizen. Use a made-up number such as 0470 00 00 01."),
-                )
+        refuse_real_number(self, municipality, phone)
         return data

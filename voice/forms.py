@@ -3,7 +3,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from helpdesk.models import Citizen
+from conversations.simulators import refuse_real_number
 from helpdesk.phones import REGION
 
 
@@ -36,11 +36,5 @@ class CallSimulatorForm(forms.Form):
         municipality, phone = data.get("municipality"), data.get("phone")
         if data.get("action") == "call" and municipality is None:
             self.add_error("municipality", _("Choose a municipality."))
-        if municipality and phone:
-            real = Citizen.objects.filter(municipality=municipality, phone=str(phone), simulated=False)
-            if real.exists():
-                self.add_error(
-                    "phone",
-                    _("This is the number of a real citizen. Use a made-up number such as 0470 00 00 01."),
-                )
+        refuse_real_number(self, municipality, phone)
         return data
