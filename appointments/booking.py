@@ -17,12 +17,13 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appointments import schedule_snapshot, signals
+from appointments import booking_writes, schedule_snapshot, signals
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, new_booking_code
 from appointments.slots import Slot, booking_window, free_slots, grid_starts, least_busy, search
 from helpdesk import locks
 from helpdesk.localtime import local_zone
 from helpdesk.models import Citizen, Digipunt, Topic
+from privacy import audit
 from volunteers.models import Volunteer
 from volunteers.notify import ASSIGNED, notify_volunteer
 
@@ -250,37 +251,51 @@ def _write(
             raise SlotTaken(_taken_message(citizen, start, topic))
         if after_check is not None:
             after_check()
-        appointment = Appointment.objects.create(
-            # No look-up first: the unique constraint refuses a code in use, and book() retries.
-            code=new_booking_code(),
-            digipunt=digipunt,
-            topic=topic,
-            citizen=citizen,
-            volunteer_id=least_busy(slot, busy),
-            language=language,
-            channel=channel,
-            start=slot.start,
-            end=slot.end,
-            notes=notes,
-            booked_by=by if getattr(by, "is_authenticated", False) else None,
-            rescheduled_from=rescheduled_from,
-        )
-        AppointmentEvent.objects.create(
-            appointment=appointment, action="booked", at=now, by=appointment.booked_by, channel=channel
-        )
-        Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now)
-        # Booked now: any waitlist entry for this need is served.
-        WaitlistEntry.objects.filter(
-            citizen=citizen,
-            topic=topic,
-            status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
-        ).update(status=WaitlistEntry.Status.BOOKED)
-        signals.appointment_booked.send(Appointment, appointment=appointment, now=now, notify=notify)
-        if notify and rescheduled_from is None:
-            # One query for the volunteer, their account and municipality (the e-mail needs all three).
-            appointment.volunteer = Volunteer.objects.select_related("user", "municipality").get(
-                pk=appointment.volunteer_id
+        with audit.collected() as entries:
+            appointment = Appointment.objects.create(
+                # No look-up first: the unique constraint refuses a code in use, and book() retries.
+                code=new_booking_code(),
+                digipunt=digipunt,
+                topic=topic,
+                citizen=citizen,
+                volunteer_id=least_busy(slot, busy),
+                language=language,
+                channel=channel,
+                start=slot.start,
+                end=slot.end,
+                notes=notes,
+                booked_by=by if getattr(by, "is_authenticated", False) else None,
+                rescheduled_from=rescheduled_from,
             )
+            # Its event, its audit entry, the citizen's last contact and the waitlist entries it
+            # serves (booked now: any entry for this need is served), with the volunteer the
+            # e-mail goes to: one statement on PostgreSQL (appointments/booking_writes.py).
+            writes = [
+                booking_writes.insert(
+                    AppointmentEvent(
+                        appointment=appointment,
+                        action="booked",
+                        at=now,
+                        by=appointment.booked_by,
+                        channel=channel,
+                    )
+                ),
+                *(booking_writes.insert(entry) for entry in entries),
+                booking_writes.update(Citizen, {"last_contact_at": now}, pk=citizen.pk),
+                booking_writes.update(
+                    WaitlistEntry,
+                    {"status": WaitlistEntry.Status.BOOKED},
+                    citizen=citizen.pk,
+                    topic=topic.pk,
+                    status=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+                ),
+            ]
+            entries.clear()
+        tell = notify and rescheduled_from is None
+        volunteer = booking_writes.write(writes, volunteer_id=appointment.volunteer_id if tell else None)
+        signals.appointment_booked.send(Appointment, appointment=appointment, now=now, notify=notify)
+        if tell:
+            appointment.volunteer = volunteer
             notify_volunteer(
                 appointment.volunteer,
                 ASSIGNED,

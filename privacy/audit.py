@@ -25,6 +25,7 @@ Subject = AuditEvent.Subject
 
 _request = contextvars.ContextVar("audit_request", default=None)
 _quiet = contextvars.ContextVar("audit_quiet", default=False)
+_collected = contextvars.ContextVar("audit_collected", default=None)
 
 
 class AuditContextMiddleware:
@@ -50,6 +51,22 @@ def quiet():
         _quiet.reset(token)
 
 
+@contextlib.contextmanager
+def collected():
+    """Inside, entries are gathered as unsaved rows in the list this yields instead of written one
+    by one: a hot path (booking) writes them in a statement of its own, together with its other
+    rows. It takes from the list what it writes; what is left there is written when the block
+    ends without an error (a block that fails leaves no entry, as its change is undone)."""
+    entries: list[AuditEvent] = []
+    token = _collected.set(entries)
+    try:
+        yield entries
+    finally:
+        _collected.reset(token)
+    if entries:
+        AuditEvent.objects.bulk_create(entries)
+
+
 def _context() -> dict:
     request = _request.get()
     if request is None:
@@ -68,7 +85,7 @@ def record(
     context = _context()
     if getattr(actor, "is_authenticated", False):
         context["actor"] = actor
-    AuditEvent.objects.create(
+    entry = AuditEvent(
         action=action,
         subject=subject,
         subject_id=subject_id,
@@ -76,6 +93,11 @@ def record(
         detail=detail[:200],
         **context,
     )
+    entries = _collected.get()
+    if entries is not None:
+        entries.append(entry)
+    else:
+        entry.save(force_insert=True)
 
 
 def viewed(subject: str, obj=None, *, municipality_id=None, detail: str = "") -> None:

@@ -7,6 +7,8 @@ from django.core import mail
 from appointments import lifecycle, waitlist
 from appointments.booking import BookingError, SlotTaken, book
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry
+from helpdesk.models import Topic
+from privacy.models import AuditEvent
 from sms.models import OutboundMessage
 from tests.factories import CitizenFactory
 
@@ -257,3 +259,60 @@ def test_far_off_or_malformed_starts_are_refused(vera, digipunt_a, taxes, citize
     far = datetime.datetime(9999, 12, 31, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=-1)))
     with pytest.raises(BookingError):
         book_at(citizen_a, digipunt_a, taxes, far)
+
+
+def test_booking_serves_only_this_citizens_entries_for_this_topic(
+    vera, digipunt_a, taxes, citizen_a, municipality_a
+):
+    banking = Topic.objects.get(code="banking")
+    other_topic = waitlist.add(citizen=citizen_a, topic=banking, language="nl", channel="phone")
+    someone_else = waitlist.add(
+        citizen=CitizenFactory(municipality=municipality_a), topic=taxes, language="nl", channel="phone"
+    )
+    served = waitlist.add(citizen=citizen_a, topic=taxes, language="nl", channel="phone")
+    book_at(citizen_a, digipunt_a, taxes, at(9))
+    statuses = dict(WaitlistEntry.objects.values_list("pk", "status"))
+    assert statuses == {other_topic.pk: "waiting", someone_else.pk: "waiting", served.pk: "booked"}
+
+
+def test_booking_records_the_citizens_last_contact_and_its_audit_entry(
+    vera, digipunt_a, taxes, citizen_a, staff_a
+):
+    now = at(9) - datetime.timedelta(days=2)
+    appointment = book_at(citizen_a, digipunt_a, taxes, at(9), now=now, by=staff_a)
+    citizen_a.refresh_from_db()
+    assert citizen_a.last_contact_at == now
+    event = AppointmentEvent.objects.get(appointment=appointment)
+    assert (event.action, event.at, event.by, event.channel) == ("booked", now, staff_a, "phone")
+    entry = AuditEvent.objects.get(subject="appointment", subject_id=appointment.pk)
+    assert (entry.action, entry.municipality_id, entry.detail) == (
+        "create",
+        digipunt_a.municipality_id,
+        "status=booked",
+    )
+
+
+def test_the_volunteer_is_greeted_by_name_in_their_language(
+    victor, digipunt_a, taxes, citizen_a, django_capture_on_commit_callbacks
+):
+    victor.user.first_name, victor.languages = "Victor", ["fr", "nl"]
+    victor.user.save()
+    victor.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book_at(citizen_a, digipunt_a, taxes, at(9))
+    (message,) = mail.outbox
+    assert message.to == [victor.user.email]
+    assert message.body.startswith("Bonjour Victor")
+    # Read with the booking's other rows, partly: anything else comes when asked for.
+    assert appointment.volunteer.user.username == victor.user.username
+    assert appointment.volunteer.municipality.name == digipunt_a.municipality.name
+
+
+def test_a_failed_booking_leaves_no_event_audit_entry_or_contact(vera, digipunt_a, taxes, citizen_a):
+    book_at(CitizenFactory(municipality=digipunt_a.municipality), digipunt_a, taxes, at(9))
+    with pytest.raises(SlotTaken):
+        book_at(citizen_a, digipunt_a, taxes, at(9))
+    citizen_a.refresh_from_db()
+    assert citizen_a.last_contact_at is None
+    assert AppointmentEvent.objects.count() == 1
+    assert AuditEvent.objects.filter(subject="appointment").count() == 1

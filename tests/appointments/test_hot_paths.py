@@ -19,7 +19,10 @@ from volunteers.models import Absence, Availability
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 MONDAY = datetime.date(2026, 11, 30)
-BOOK_STATEMENTS = 12  # the goal of issue #14
+# The goal of issue #14 was 12. PostgreSQL: SET LOCAL lock_timeout, three lock statements, the
+# appointments under the locks, the INSERT, its event, audit entry, contact, waitlist and the
+# volunteer to tell in one statement, the SMS outbox. SQLite runs those five one by one.
+BOOK_STATEMENTS = 8 if connection.vendor == "postgresql" else 11
 SNAPSHOT_STATEMENTS = 7  # what building one municipality's week costs
 
 
@@ -53,7 +56,7 @@ def statements(captured) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_book_costs_at_most_twelve_statements(vera, victor, digipunt_a, taxes, municipality_a):
+def test_book_costs_at_most_its_statement_goal(vera, victor, digipunt_a, taxes, municipality_a):
     """Outside any test transaction, as in production, with the municipality's week cached."""
     book_at(CitizenFactory(municipality=municipality_a, phone="+32470000098"), digipunt_a, taxes, at(9))
     citizen = CitizenFactory(municipality=municipality_a, phone="+32470000099")

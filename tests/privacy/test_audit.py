@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from appointments import lifecycle
+from privacy import audit
 from privacy.models import AuditEvent
 from tests.factories import AppointmentFactory, CitizenFactory
 
@@ -105,3 +106,28 @@ def test_bad_filters_are_ignored_not_a_500(web, coordinator_a):
         .status_code
         == 200
     )
+
+
+def test_collected_entries_are_left_to_the_caller_and_the_rest_written_at_the_end(digipunt_a):
+    with audit.collected() as entries:
+        first = AppointmentFactory(digipunt=digipunt_a)
+        second = AppointmentFactory(digipunt=digipunt_a)
+        assert not AuditEvent.objects.exists()  # gathered, not written
+        mine = [e for e in entries if e.subject == "appointment"]
+        assert [(e.action, e.subject_id) for e in mine] == [("create", first.pk), ("create", second.pk)]
+        entries.remove(mine[0])  # the caller wrote that one itself
+    written = AuditEvent.objects.filter(subject="appointment")
+    assert list(written.values_list("subject_id", flat=True)) == [second.pk]
+    assert AuditEvent.objects.filter(subject="citizen").count() == 2  # the rest: written at the end
+
+
+def test_collected_entries_of_a_block_that_failed_are_not_written(digipunt_a):
+    def fail_after_a_change():
+        with audit.collected():
+            AppointmentFactory(digipunt=digipunt_a)
+            raise RuntimeError("undone")
+
+    with pytest.raises(RuntimeError):
+        fail_after_a_change()
+    AppointmentFactory(digipunt=digipunt_a)  # outside: written at once, as always
+    assert AuditEvent.objects.filter(subject="appointment").count() == 1
