@@ -14,10 +14,8 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from appointments import schedule_snapshot
-from appointments.models import Appointment
+from appointments.consuming import Consuming
 from helpdesk.localtime import local_zone
 from helpdesk.models import Digipunt, Topic
 
@@ -166,27 +164,26 @@ def _busy(places, volunteers, limited, start_date, end_date, citizen, exclude_ap
     zone = local_zone()
     day_start = datetime.datetime.combine(start_date, datetime.time.min, tzinfo=zone)
     day_end = datetime.datetime.combine(end_date + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    in_days = Q(start__lt=day_end, end__gt=day_start)
     desks = [place.digipunt.pk for _snapshot, place in places]
-    wanted = (Q(digipunt__in=desks) | Q(volunteer_id__in=list(volunteers))) & in_days
+    query = Consuming()
+    among = query.among("digipunt", desks, "volunteer", list(volunteers))
+    wanted = [f"(({among}) AND {query.during(day_start, day_end)})"]
     if limited:
         # Whole ISO weeks for volunteers with weekly hours, so every appointment of those weeks counts.
         week_start = start_date - datetime.timedelta(days=start_date.weekday())
         week_end = end_date + datetime.timedelta(days=7 - end_date.weekday())
-        wanted |= Q(
-            volunteer_id__in=list(limited),
-            start__lt=datetime.datetime.combine(week_end, datetime.time.min, tzinfo=zone),
-            end__gt=datetime.datetime.combine(week_start, datetime.time.min, tzinfo=zone),
+        among = query.among("volunteer", list(limited))
+        weeks = query.during(
+            datetime.datetime.combine(week_start, datetime.time.min, tzinfo=zone),
+            datetime.datetime.combine(week_end, datetime.time.min, tzinfo=zone),
         )
+        wanted.append(f"({among} AND {weeks})")
     if citizen is not None:
-        wanted |= Q(citizen=citizen) if history else Q(citizen=citizen) & in_days
-    booked = Appointment.objects.filter(wanted, status__in=Appointment.ACTIVE)
-    if exclude_appointment is not None:
-        booked = booked.exclude(pk=exclude_appointment.pk)
+        mine = query.equals("citizen", citizen.pk)
+        wanted.append(mine if history else f"({mine} AND {query.during(day_start, day_end)})")
+    rows = query.rows(" OR ".join(wanted), exclude=exclude_appointment)
     busy = Busy()
-    for digipunt_id, volunteer_id, citizen_id, start, end in booked.values_list(
-        "digipunt_id", "volunteer_id", "citizen_id", "start", "end"
-    ):
+    for digipunt_id, volunteer_id, citizen_id, start, end in rows:
         day = start.astimezone(zone).date()
         interval = (epoch_minutes(start), epoch_minutes(end))
         busy.at_desk[(digipunt_id, day)].append(interval)

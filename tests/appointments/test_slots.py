@@ -6,7 +6,13 @@ import time_machine
 
 from appointments.slots import free_slots, grid_starts
 from helpdesk.models import OpeningHours
-from tests.factories import AppointmentFactory, ClosureFactory, DigipuntFactory, bookable_volunteer
+from tests.factories import (
+    AppointmentFactory,
+    CitizenFactory,
+    ClosureFactory,
+    DigipuntFactory,
+    bookable_volunteer,
+)
 
 pytestmark = pytest.mark.django_db
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -233,3 +239,47 @@ def test_a_volunteers_weekly_limit_is_respected(vera, digipunt_a, taxes, frozen_
     # Another 45 minutes that week would pass the 1-hour limit; the next week is free again.
     assert slots_on(MONDAY + datetime.timedelta(days=1), taxes, digipunt=digipunt_a, now=frozen_now) == []
     assert slots_on(MONDAY + datetime.timedelta(days=7), taxes, digipunt=digipunt_a, now=frozen_now)
+
+
+def test_the_plain_sql_read_of_the_appointments_matches_the_orm(vera, victor, digipunt_a, citizen_a):
+    """appointments/consuming.py: every kind of part, each value behind its own placeholder."""
+    from django.db.models import Q
+
+    from appointments.consuming import Consuming
+    from appointments.models import Appointment
+
+    monday = datetime.datetime(2026, 11, 30, tzinfo=BRUSSELS)
+    day = datetime.timedelta(days=1)
+    others = [CitizenFactory(municipality=digipunt_a.municipality, phone=f"+3247155500{i}") for i in range(4)]
+    rows = [
+        AppointmentFactory(
+            digipunt=digipunt_a, citizen=others[0], volunteer=vera, start=monday + datetime.timedelta(hours=9)
+        ),
+        AppointmentFactory(digipunt=digipunt_a, citizen=others[1], volunteer=victor, start=monday + 2 * day),
+        AppointmentFactory(digipunt=digipunt_a, citizen=others[2], volunteer=vera, start=monday + 9 * day),
+        AppointmentFactory(digipunt=digipunt_a, citizen=citizen_a, volunteer=vera, start=monday - 30 * day),
+        AppointmentFactory(
+            digipunt=digipunt_a, citizen=others[3], volunteer=vera, start=monday, status="cancelled"
+        ),
+    ]
+    query = Consuming()
+    wanted = " OR ".join(
+        [
+            f"(({query.among('digipunt', [digipunt_a.pk], 'volunteer', [])}) "
+            f"AND {query.during(monday, monday + day)})",
+            f"({query.among('volunteer', [victor.pk])} AND {query.during(monday, monday + 7 * day)})",
+            query.equals("citizen", citizen_a.pk),
+        ]
+    )
+    found = query.rows(wanted, exclude=rows[0])
+    expected = Appointment.objects.filter(
+        Q(digipunt=digipunt_a, start__lt=monday + day, end__gt=monday)
+        | Q(volunteer=victor, start__lt=monday + 7 * day, end__gt=monday)
+        | Q(citizen=citizen_a),
+        status__in=Appointment.ACTIVE,
+    ).exclude(pk=rows[0].pk)
+    assert sorted(found) == sorted(
+        expected.values_list("digipunt_id", "volunteer_id", "citizen_id", "start", "end")
+    )
+    assert len(found) == 2  # victor's of that week and the citizen's old one
+    assert all(isinstance(start, datetime.datetime) and start.tzinfo for *_, start, _end in found)

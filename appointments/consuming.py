@@ -1,0 +1,77 @@
+"""The read of the appointments that consume a period, in plain SQL (appointments/slots.py).
+
+It is the one query of every slot search and of every booking under its locks, where compiling
+it through the ORM cost more than running it. Built from the model's metadata; values are
+converted as the ORM would.
+"""
+
+import datetime
+
+from django.db import connection
+
+from appointments.models import Appointment
+
+
+class Consuming:
+    """One such query. Build its parts in the order their placeholders appear in it: each part
+    adds its values to `params` as it is built."""
+
+    COLUMNS = ("digipunt", "volunteer", "citizen", "start", "end")
+
+    def __init__(self):
+        self.meta, self.quote, self.params = Appointment._meta, connection.ops.quote_name, []
+
+    def _column(self, name: str) -> tuple:
+        model_field = self.meta.get_field(name)
+        return model_field, self.quote(model_field.column)
+
+    def _value(self, model_field, value) -> str:
+        self.params.append(model_field.get_db_prep_value(value, connection))
+        return "%s"
+
+    def equals(self, name: str, value) -> str:
+        model_field, column = self._column(name)
+        return f"{column} = {self._value(model_field, value)}"
+
+    def among(self, *pairs) -> str:
+        """(name, values, name, values, ...): a row whose field is one of its values, for any pair."""
+        parts = []
+        for name, values in zip(pairs[::2], pairs[1::2], strict=True):
+            if values:
+                model_field, column = self._column(name)
+                parts.append(f"{column} IN ({', '.join(self._value(model_field, v) for v in values)})")
+        return " OR ".join(parts) or "1 = 0"
+
+    def during(self, first: datetime.datetime, last: datetime.datetime) -> str:
+        """Overlapping [first, last)."""
+        (start, start_column), (end, end_column) = self._column("start"), self._column("end")
+        return f"{start_column} < {self._value(start, last)} AND {end_column} > {self._value(end, first)}"
+
+    def rows(self, wanted: str, *, exclude=None) -> list[tuple]:
+        """The COLUMNS of the active appointments matching `wanted`, bar `exclude`."""
+        columns = [self._column(name) for name in self.COLUMNS]
+        status_field, status = self._column("status")
+        active = ", ".join(self._value(status_field, value) for value in Appointment.ACTIVE)
+        sql = (
+            f"SELECT {', '.join(column for _field, column in columns)} "
+            f"FROM {self.quote(self.meta.db_table)} WHERE ({wanted}) AND {status} IN ({active})"
+        )
+        if exclude is not None:
+            sql += f" AND NOT {self.equals('id', exclude.pk)}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self.params)
+            found = cursor.fetchall()
+        conversions = []
+        for index, (model_field, _name) in enumerate(columns):
+            column = model_field.get_col(self.meta.db_table)
+            for convert in (*connection.ops.get_db_converters(column), *column.get_db_converters(connection)):
+                conversions.append((index, convert, column))
+        if not conversions:  # PostgreSQL: the driver's values are already the ORM's
+            return found
+        rows = []
+        for row in found:
+            values = list(row)
+            for index, convert, column in conversions:
+                values[index] = convert(values[index], column, connection)
+            rows.append(tuple(values))
+        return rows
