@@ -51,8 +51,8 @@ def update(model, values: dict, **where) -> tuple[str, list]:
 
 
 def _volunteer_query(volunteer_id: int) -> tuple[str, list]:
-    """The volunteer's row (what the e-mail needs of it: languages) with their account's address
-    and first name and their municipality's language."""
+    """The volunteer's row (what the e-mail needs of it: languages) with their account's names
+    and address and their municipality's language."""
     quote = connection.ops.quote_name
     users, municipalities = get_user_model()._meta, Municipality._meta
 
@@ -75,7 +75,7 @@ def _volunteer_query(volunteer_id: int) -> tuple[str, list]:
 
 
 VOLUNTEER_FIELDS = ("id", "user", "municipality", "languages")
-USER_FIELDS = ("id", "email", "first_name")
+USER_FIELDS = ("id", "username", "first_name", "last_name", "email")  # str(volunteer) too
 MUNICIPALITY_FIELDS = ("id", "default_language")
 
 

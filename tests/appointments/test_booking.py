@@ -304,7 +304,8 @@ def test_the_volunteer_is_greeted_by_name_in_their_language(
     assert message.to == [victor.user.email]
     assert message.body.startswith("Bonjour Victor")
     # Read with the booking's other rows, partly: anything else comes when asked for.
-    assert appointment.volunteer.user.username == victor.user.username
+    assert str(appointment.volunteer) == str(victor)
+    assert appointment.volunteer.user.date_joined == victor.user.date_joined
     assert appointment.volunteer.municipality.name == digipunt_a.municipality.name
 
 
