@@ -6,8 +6,9 @@ the ORM that is five statements, each a round trip and a query compiled in Pytho
 every channel books through. Here they are plain SQL built from the models' metadata (as
 sms/inbound.py stores a message): on PostgreSQL the writes are the data-modifying WITH parts of
 one statement whose main part is the read, on SQLite (no writes in WITH) they run one by one.
-None of these rows has a signal receiver, so nothing is skipped by not saving them as models.
-They are written in the booking's transaction, under its locks, like before.
+No signal is lost by not saving them as models: the two updates were queryset updates before
+(no signals either), and nothing listens to the event's or the audit entry's save. They are
+written in the booking's transaction, under its locks, like before.
 """
 
 from django.contrib.auth import get_user_model
