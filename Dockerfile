@@ -21,7 +21,10 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 # Code and collected static files stay owned by root: the service user can read, not change them.
-# Beat keeps its schedule in Redis, so no process needs a writable state directory.
+# Beat keeps its schedule in Redis; the one writable place is MEDIA_ROOT, for guide screenshots
+# (a volume in docker-compose.yml, owned by the service user).
+RUN install -d -o digipunt -g digipunt -m 750 /var/lib/digipunt /var/lib/digipunt/media
+ENV MEDIA_ROOT=/var/lib/digipunt/media
 COPY . .
 # Static files are collected into the image and served by WhiteNoise (hashed names, compressed).
 # Settings need a SECRET_KEY when DEBUG is off; this one exists only for this build step.

@@ -7,7 +7,7 @@ class GuidesConfig(AppConfig):
     verbose_name = _("Guides")
 
     def ready(self):
-        from guides import feedback
+        from guides import checks, feedback, images  # noqa: F401 (checks and images register themselves)
         from help_requests import log_sections
 
         log_sections.register(feedback)

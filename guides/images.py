@@ -3,16 +3,21 @@ dimensions are capped, and the image is re-encoded, which also drops metadata su
 positions in EXIF. Stored under MEDIA_ROOT with a random name."""
 
 import io
+import logging
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from guides.models import GuideImage
 
+logger = logging.getLogger(__name__)
 MAX_SIDE = 4000
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 
@@ -79,3 +84,19 @@ def duplicate(image: GuideImage, guide) -> GuideImage:
     copy.file.save(f"{secrets.token_hex(16)}.{extension}", ContentFile(data), save=False)
     copy.save()
     return copy
+
+
+@receiver(post_delete, sender=GuideImage)
+def remove_file(sender, instance: GuideImage, **kwargs):
+    """A deleted screenshot (or one of a deleted guide) leaves no file behind, once the deletion
+    is committed: a rolled-back deletion keeps its file."""
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: _delete_file(storage, name))
+
+
+def _delete_file(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:  # the row is gone already; a file left behind is only disk space
+        logger.warning("Guide screenshot %s could not be removed from MEDIA_ROOT", name, exc_info=True)

@@ -3,6 +3,7 @@ most used guides and the service-provider signals. Thin: rules are in guides.ser
 guides.permissions; a guide someone may not see is a 404, never a 403."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +25,8 @@ from help_requests.stats_views import StatsFilterForm
 from helpdesk import access
 from helpdesk.models import Digipunt, Municipality, Topic
 from helpdesk.parsing import int_or_none
+
+logger = logging.getLogger(__name__)
 
 
 def _topics_for(user):
@@ -186,6 +189,10 @@ def image_upload(request, pk):
             image = images.store(guide, form.cleaned_data["file"], form.cleaned_data["alt_text"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        except OSError:
+            # The disk, not the upload: MEDIA_ROOT not writable or full (check --deploy warns).
+            logger.exception("Guide %s: a screenshot could not be written under MEDIA_ROOT", guide.pk)
+            messages.error(request, _("The screenshot could not be saved. Please tell your administrator."))
         else:
             messages.success(
                 request,

@@ -123,3 +123,27 @@ def test_a_copy_gets_its_own_screenshot_files(web, staff_a, outsider, guide_a):
     guide_a.shared = False
     guide_a.save()  # the original is no longer shared: the copy still shows its screenshot
     assert web(outsider).get(f"/guides/images/{copy.pk}/").status_code == 200
+
+
+def test_deleting_a_guide_removes_its_screenshot_files_once_committed(
+    web, staff_a, guide_a, settings, django_capture_on_commit_callbacks
+):
+    upload(web(staff_a), guide_a, png())
+    path = settings.MEDIA_ROOT / GuideImage.objects.get().file.name
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        guide_a.delete()
+    assert path.exists(), "not before the deletion is committed"
+    for callback in callbacks:
+        callback()
+    assert not path.exists()
+
+
+def test_a_disk_that_refuses_the_upload_gets_a_message_not_a_500(web, staff_a, guide_a, settings):
+    blocker = settings.MEDIA_ROOT.parent / "a-file"
+    blocker.write_text("not a directory")
+    settings.MEDIA_ROOT = blocker / "media"  # cannot be created: its parent is a file
+    response = upload(web(staff_a), guide_a, png())
+    assert response.status_code == 200
+    assert "could not be saved" in response.content.decode()
+    assert not GuideImage.objects.exists()
