@@ -298,6 +298,9 @@ if os.environ.get("EMAIL_HOST") or not DEBUG:
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
+                # Mail goes out when a booking commits, inside its request: a mail server that
+                # hangs must cost that request seconds, not the worker (send_logged logs it).
+                "timeout": env_int("EMAIL_TIMEOUT", 5),
             },
         }
     }

@@ -35,3 +35,20 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", env_overrides=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_mail_waits_for_the_server_a_bounded_time():
+    code = "from django.core import mail; print(mail.get_connection().timeout)"
+    result = run_manage("shell", "--no-imports", "-c", code, env_overrides=PRODUCTION_ENV)
+    assert result.stdout.strip() == "5", result.stdout + result.stderr
+    slower = {**PRODUCTION_ENV, "EMAIL_TIMEOUT": "2"}
+    result = run_manage("shell", "--no-imports", "-c", code, env_overrides=slower)
+    assert result.stdout.strip() == "2", result.stdout + result.stderr
+
+
+def test_a_media_root_the_process_cannot_write_fails_the_deploy_check(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    env = {**PRODUCTION_ENV, "MEDIA_ROOT": str(tmp_path / "a-file" / "media")}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
+    assert result.returncode != 0
+    assert "guides.W001" in result.stdout + result.stderr
