@@ -206,11 +206,9 @@ def _answer(message: InboundMessage, now: datetime.datetime, simulated: bool) ->
     message.citizen = citizen
     reply = conversation.handle(citizen, message.body, now=now)
     text = reply.text
-    if text and outbox.over_daily_limit(citizen.phone, now) is not None:
+    if text and outbox.record_reply(citizen=citizen, body=text, now=now) is None:
         logger.warning("No reply to %s: daily SMS limit reached", sender)
         text = ""
-    if text:
-        outbox.record_reply(citizen=citizen, body=text, now=now)
     return reply.event, text
 
 
