@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 Event = InboundMessage.Event
 SID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The sender's citizen statement, asked again when another transaction changed the row under it.
+SENDER_ATTEMPTS = 3
+_ON_CONFLICT = 'ON CONFLICT ("municipality_id", "phone") DO NOTHING RETURNING *'
 
 
 class Malformed(ValueError):
@@ -242,9 +245,6 @@ def _locked_citizen(municipality, sender, now, simulated: bool) -> Citizen:
     return citizen
 
 
-SENDER_ATTEMPTS = 3
-
-
 def _sender_rows(municipality, sender, now, simulated: bool) -> list[Citizen]:
     new = Citizen(
         municipality=municipality,
@@ -277,9 +277,6 @@ def _sender_rows(municipality, sender, now, simulated: bool) -> list[Citizen]:
     made, made_params = _made_sql(new, opted_out="TRUE" if remembered else "FALSE")
     # WHERE TRUE: SQLite would read the ON of ON CONFLICT as a join's after a bare SELECT.
     return locks.run(Citizen, f"{made} WHERE TRUE {_ON_CONFLICT}, 1 AS inserted", made_params)
-
-
-_ON_CONFLICT = 'ON CONFLICT ("municipality_id", "phone") DO NOTHING RETURNING *'
 
 
 def _table() -> str:
