@@ -5,7 +5,8 @@ class ConversationsConfig(AppConfig):
     name = "conversations"
 
     def ready(self):
-        from conversations import citizen_data
+        from conversations import citizen_data, menus
         from helpdesk import citizen_data as registry
 
         registry.register(citizen_data.HOLDER)
+        menus.connect()

@@ -13,7 +13,7 @@ from appointments.models import Appointment
 from conversations import offers
 from conversations.heard import chosen_by_wish, fits_wish
 from conversations.labels import short_topic_name
-from conversations.menus import MAX_PLACES, OTHER, place_matters, places, topic_pages
+from conversations.menus import MAX_PLACES, OTHER, active_topic, place_matters, places, topic_pages
 from conversations.reply import Event, Option, Reply
 from conversations.state import State, municipality_phone, not_understood, say, set_state
 from conversations.understanding import MORE
@@ -21,9 +21,7 @@ from helpdesk.models import Digipunt, Topic
 
 
 def _topic(citizen, code):
-    if not code:
-        return None
-    return Topic.objects.for_municipality(citizen.municipality_id).filter(code=code, is_active=True).first()
+    return active_topic(citizen.municipality_id, code)
 
 
 def start_booking(conversation, citizen, topic_code, now, *, page=0) -> Reply:

@@ -2,12 +2,24 @@
 
 No menu reaches 9: that digit always means "I cannot come" (see conversations.dialogue). The
 times offered are chosen in conversations.offers.
+
+The active topics of a municipality are read on every message (to understand it, to show the
+menu), so they are cached: in Django's cache and in this process, under a version that any change
+to a topic bumps (the signals connected in `connect()`), at once and again when the transaction
+commits, as helpdesk.schedule_version does for the week. A write without signals (a queryset
+update, a data migration) calls `topics_changed()`; one that does not shows after
+TOPICS_CACHE_SECONDS at the latest.
 """
 
+import copy
 import datetime
+import time
+import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
+from django.db.models.signals import post_delete, post_save
 
 from appointments.models import Appointment, WalkIn
 from helpdesk.models import Digipunt, Topic
@@ -49,9 +61,70 @@ def _cached_demand(municipality_id: int, now: datetime.datetime) -> dict[int, in
     return counts
 
 
+TOPICS_VERSION_KEY = "conversations:topics:version"
+TOPICS_CACHE_SECONDS = 600
+TOPICS_MEMO_SECONDS = 60  # this process asks the shared cache again after this
+_topics_memo: dict[tuple[str, int], tuple[float, tuple[Topic, ...]]] = {}
+MEMO_SIZE = 256
+
+
+def _topics_version() -> str:
+    version = cache.get(TOPICS_VERSION_KEY)
+    if version is None:
+        cache.add(TOPICS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(TOPICS_VERSION_KEY) or uuid.uuid4().hex  # a cache that keeps nothing
+    return version
+
+
+def _new_topics_version() -> None:
+    cache.set(TOPICS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def topics_changed() -> None:
+    """A topic changed: forget every cached topic list, now and when the change commits (so a
+    list another process read in between, without the change, is not used again)."""
+    _new_topics_version()
+    transaction.on_commit(_new_topics_version)
+
+
+def _changed(sender, **kwargs) -> None:
+    topics_changed()
+
+
+def connect() -> None:
+    """Forget the cached topics on any change to a topic (ConversationsConfig.ready)."""
+    post_save.connect(_changed, sender=Topic, dispatch_uid="conversations-topics-save")
+    post_delete.connect(_changed, sender=Topic, dispatch_uid="conversations-topics-delete")
+
+
+def active_topics(municipality_id: int) -> list[Topic]:
+    """Every active topic of the municipality (the network's and its own), in the taxonomy's
+    order; cached (see the module's docstring). The rows are shared: read them, never change them."""
+    key = (_topics_version(), municipality_id)
+    moment = time.monotonic()
+    entry = _topics_memo.get(key)
+    if entry is None or entry[0] <= moment:
+        cache_key = "conversations:topics:{}:{}".format(*key)
+        topics = cache.get(cache_key)
+        if topics is None:
+            topics = tuple(Topic.objects.for_municipality(municipality_id).filter(is_active=True))
+            cache.set(cache_key, topics, TOPICS_CACHE_SECONDS)
+        if len(_topics_memo) >= MEMO_SIZE:
+            _topics_memo.clear()  # older versions: nothing reads them again
+        entry = _topics_memo[key] = (moment + TOPICS_MEMO_SECONDS, topics)
+    return list(entry[1])
+
+
+def active_topic(municipality_id: int, code: str | None) -> Topic | None:
+    """The municipality's active topic with this code, from the cached list (a copy of its own:
+    it goes on into a booking)."""
+    found = next((topic for topic in active_topics(municipality_id) if topic.code == code), None)
+    return copy.copy(found) if code and found is not None else None
+
+
 def ordered_topics(municipality_id: int, now: datetime.datetime) -> list[Topic]:
     """Every active topic of the municipality, most asked first; "Other" last."""
-    topics = list(Topic.objects.for_municipality(municipality_id).filter(is_active=True))
+    topics = active_topics(municipality_id)
     counts = _cached_demand(municipality_id, now)
     topics.sort(key=lambda t: (t.code == OTHER, -counts.get(t.pk, 0), t.sort_order, t.pk))
     return topics
@@ -80,10 +153,7 @@ def topic_pages(municipality_id: int, now: datetime.datetime) -> list[list[Topic
 
 
 def topic_names(municipality_id: int) -> dict[str, list[str]]:
-    return {
-        t.code: [t.name_nl, t.name_fr, t.name_en]
-        for t in Topic.objects.for_municipality(municipality_id).filter(is_active=True)
-    }
+    return {t.code: [t.name_nl, t.name_fr, t.name_en] for t in active_topics(municipality_id)}
 
 
 def places(municipality_id: int) -> list[Digipunt]:

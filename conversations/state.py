@@ -20,20 +20,18 @@ NOT_UNDERSTOOD_LIMIT = 2
 
 
 def load(citizen: Citizen, now: datetime.datetime, channel: str) -> Conversation:
-    """The citizen's conversation, locked for this transaction; expired menus are closed."""
+    """The citizen's conversation, locked for this transaction; expired menus are closed. A
+    citizen without one gets a new one, unsaved: the answer's save() writes it once."""
     # The citizen, then its conversation: the lowest ranks, before any booking rows. Loading the
-    # conversation locks it too (no second read), and a citizen without one gets it created:
-    # with the citizen's row held, nobody else can be creating it at the same time.
+    # conversation locks it too (no second read). With the citizen's row held, nobody else can be
+    # creating its conversation meanwhile; a citizen this transaction inserted has none to look for.
     locks.lock(citizen)
-    found = locks.select(Conversation.objects.filter(citizen=citizen))
+    found = [] if locks.inserted(citizen) else locks.select(Conversation.objects.filter(citizen=citizen))
     if found:
         conversation = found[0]
         conversation.citizen = citizen
     else:
-        conversation = Conversation.objects.create(
-            citizen=citizen, language=citizen.language, channel=channel
-        )
-        locks.hold_new(conversation)
+        conversation = Conversation(citizen=citizen, language=citizen.language, channel=channel)
     if conversation.expires_at and conversation.expires_at <= now:
         conversation.state, conversation.data, conversation.misunderstood = State.IDLE, {}, 0
         conversation.expires_at = None

@@ -60,24 +60,34 @@ class _Held:
 
     def __init__(self, owner, sid):
         self.owner, self.sid = owner, sid
-        self.groups: list[tuple] = []  # (marker, keys)
-        self.timeout_set = False
+        self.groups: list[tuple] = []  # (marker, keys, inserted)
+        # The SET LOCAL's own marker: it lives exactly as long as the setting does (to the end of
+        # the transaction, or of the savepoint it ran in, which a rollback undoes with it).
+        self.timeout_marker = None
 
     def current(self, owner, sid) -> bool:
         return self.owner is owner and self.sid == sid
 
     def prune(self) -> None:
         alive = {id(hook) for _sids, hook, _robust in connection.run_on_commit}
-        self.groups = [(marker, keys) for marker, keys in self.groups if id(marker) in alive]
+        self.groups = [group for group in self.groups if id(group[0]) in alive]
+        if self.timeout_marker is not None and id(self.timeout_marker) not in alive:
+            self.timeout_marker = None
 
-    def add(self, keys) -> None:
-        marker = lambda: None  # noqa: E731  (a function of its own: its identity is the group's)
-        transaction.on_commit(marker)
-        self.groups.append((marker, set(keys)))
+    def add(self, keys, *, inserted: bool = False) -> None:
+        self.groups.append((_marker(), set(keys), inserted))
+
+    @property
+    def timeout_set(self) -> bool:
+        return self.timeout_marker is not None
 
     @property
     def keys(self) -> set:
-        return set().union(*(keys for _marker, keys in self.groups))
+        return set().union(*(keys for _marker, keys, _inserted in self.groups))
+
+    @property
+    def inserted(self) -> set:
+        return set().union(*(keys for _marker, keys, inserted in self.groups if inserted))
 
     @property
     def highest(self) -> tuple | None:
@@ -98,11 +108,15 @@ def _state() -> _Held:
         held = _Held(owner, sid)
         connection._helpdesk_locks = held
     held.prune()
-    if not held.groups:
-        # Nothing held (a new transaction, or everything rolled back): the timeout is set anew,
-        # since a reused atomic block object cannot tell one transaction from the next.
-        held.timeout_set = False
     return held
+
+
+def _marker():
+    """A no-op on-commit hook whose identity stands for something this transaction did: Django
+    drops it when the transaction ends or the savepoint it was made in is rolled back."""
+    marker = lambda: None  # noqa: E731  (a function of its own: its identity is what counts)
+    transaction.on_commit(marker)
+    return marker
 
 
 def _key(obj) -> tuple:
@@ -137,7 +151,7 @@ def _set_timeout(held: _Held) -> None:
     with connection.cursor() as cursor:
         # SET LOCAL: ends with the transaction; the pooled connection keeps no setting.
         cursor.execute(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
-    held.timeout_set = True
+    held.timeout_marker = _marker()
 
 
 def lock(*objects, for_delete: bool = False) -> None:
@@ -257,4 +271,49 @@ def hold_new(*objects) -> None:
     highest = held.highest
     if ORDERED and highest is not None and new[0] < highest:
         raise LockOrderError(f"{new[0][1]} {new[0][2]} locked after {highest[1]} {highest[2]}.")
-    held.add(new)
+    held.add(new, inserted=True)
+
+
+def run(model, sql: str, params) -> list:
+    """Run one statement of the caller's that locks or inserts rows of `model` and returns them
+    (an UPDATE ... RETURNING, an INSERT ... RETURNING, a CTE of both): for what select() cannot
+    say in one statement, such as "lock this row and change it", under the same rules: the order
+    (the model must not sort before a row already held), the timeout, LockTimeout. The statement
+    must return whole rows (it is read with `model.objects.raw`); a row that also returns a true
+    column `inserted` counts as inserted by this transaction (see `inserted`)."""
+    held = _state()
+    rank = (getattr(model, "lock_rank", None), model._meta.label)
+    if rank[0] is None:
+        raise TypeError(f"{model.__name__} has no lock_rank: add it (docs/architecture.md lists them).")
+    highest = held.highest
+    if ORDERED and highest is not None and rank < highest[:2]:
+        raise LockOrderError(f"{model.__name__} locked after {highest[1]} {highest[2]}.")
+    _set_timeout(held)
+    try:
+        rows = list(model._default_manager.raw(sql, params))
+    except OperationalError as error:
+        if busy(error):
+            raise LockTimeout(str(error), deadlock=is_deadlock(error)) from error
+        raise
+    known = held.keys
+    took = False
+    for made in (False, True):
+        new = sorted(
+            key
+            for row in rows
+            if bool(getattr(row, "inserted", False)) is made and (key := _key(row)) not in known
+        )
+        if new:
+            if ORDERED and highest is not None and new[0] < highest:
+                raise LockOrderError(f"{new[0][1]} {new[0][2]} locked after {highest[1]} {highest[2]}.")
+            held.add(new, inserted=made)
+            took = True
+    if took and after_lock is not None:
+        after_lock([model])
+    return rows
+
+
+def inserted(obj) -> bool:
+    """Whether this transaction inserted the row (`hold_new`, or `run` said so): nobody else can
+    have made rows that point at it yet (a new citizen has no conversation to look for)."""
+    return obj.pk is not None and _key(obj) in _state().inserted

@@ -10,16 +10,17 @@ import logging
 import re
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from conversations import callbacks, understanding
 from conversations.models import CallbackRequest
 from helpdesk import locks, phones
 from helpdesk.models import Citizen, Municipality
-from sms import conversation, outbox
+from sms import conversation, optout, outbox
 from sms.models import InboundMessage
 from sms.texts import render
 
@@ -27,6 +28,9 @@ logger = logging.getLogger(__name__)
 Event = InboundMessage.Event
 SID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The sender's citizen statement, asked again when another transaction changed the row under it.
+SENDER_ATTEMPTS = 3
+_ON_CONFLICT = 'ON CONFLICT ("municipality_id", "phone") DO NOTHING RETURNING *'
 
 
 class Malformed(ValueError):
@@ -205,41 +209,107 @@ def _answer(message: InboundMessage, now: datetime.datetime, simulated: bool) ->
     message.citizen = citizen
     reply = conversation.handle(citizen, message.body, now=now)
     text = reply.text
-    if text and outbox.over_daily_limit(citizen.phone, now) is not None:
+    if text and outbox.record_reply(citizen=citizen, body=text, now=now) is None:
         logger.warning("No reply to %s: daily SMS limit reached", sender)
         text = ""
-    if text:
-        outbox.record_reply(citizen=citizen, body=text, now=now)
     return reply.event, text
 
 
 def _locked_citizen(municipality, sender, now, simulated: bool) -> Citizen:
     """The sender's citizen row, created if new, locked for this transaction and marked as in
-    contact now. Citizens come first: the lowest lock rank, before the conversation and any
-    booking rows. A known citizen costs two statements (the locking read, the update), a new one
-    its INSERT (and what the signals write: the audit entry, a remembered opt-out)."""
-    same = Citizen.objects.filter(municipality=municipality, phone=sender)
-    found = locks.select(same)
-    if not found:
-        try:
-            with transaction.atomic():
-                citizen = Citizen.objects.create(
-                    municipality=municipality,
-                    phone=sender,
-                    language=municipality.default_language,
-                    simulated=simulated,
-                    last_contact_at=now,
-                )
-        except IntegrityError:  # the same number's first message, at the same moment
-            found = locks.select(same)
-        else:
-            locks.hold_new(citizen)
-            citizen.municipality = municipality
-            return citizen
-    citizen = found[0]
+    contact now, in one statement on PostgreSQL whether it is new or known (`_sender_rows`).
+    Citizens come first: the lowest lock rank, before the conversation and any booking rows.
+
+    A new row is written without save(), so what saving would do is done here: the remembered
+    opt-out of an erased number inside the statement (sms.optout.forget_erased_sql, the one rule
+    the pre_save receiver also follows), and post_save sent as saving sends it (the audit entry).
+    An empty answer (the same number's first message at the same moment, or the row erased while
+    we waited) is asked again: the next statement sees what the other transaction committed."""
+    for _attempt in range(SENDER_ATTEMPTS):
+        rows = _sender_rows(municipality, sender, now, simulated)
+        if rows:
+            break
+    else:
+        raise locks.LockTimeout("The sender's citizen row changed under every attempt.")
+    citizen = rows[0]
     citizen.municipality = municipality
-    # A real phone texting from a simulated citizen's number: it is a real citizen.
-    citizen.simulated = citizen.simulated and simulated
-    citizen.last_contact_at = now
-    Citizen.objects.filter(pk=citizen.pk).update(last_contact_at=now, simulated=citizen.simulated)
+    if getattr(citizen, "inserted", False):
+        post_save.send(
+            sender=Citizen,
+            instance=citizen,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=connection.alias,
+        )
     return citizen
+
+
+def _sender_rows(municipality, sender, now, simulated: bool) -> list[Citizen]:
+    new = Citizen(
+        municipality=municipality,
+        phone=sender,
+        language=municipality.default_language,
+        simulated=simulated,
+        last_contact_at=now,
+    )
+    where, key = _sender_where(new)
+    found, found_params = _found_sql(new, where, key)
+    if connection.vendor == "postgresql":
+        # `seen` (the row as this statement's snapshot has it) tells "not there" from "erased
+        # while the UPDATE waited for it": then nothing is written and the caller asks again, so
+        # that the insert sees the opt-out the erasure remembered.
+        erased, erased_params = optout.forget_erased_sql(
+            municipality.pk, sender, condition="NOT EXISTS (SELECT 1 FROM seen)"
+        )
+        made, made_params = _made_sql(new, opted_out="EXISTS (SELECT 1 FROM erased)")
+        sql = (
+            f"WITH seen AS (SELECT 1 FROM {_table()} WHERE {where}), found AS ({found}), "
+            f"erased AS ({erased}), made AS ({made} WHERE NOT EXISTS (SELECT 1 FROM seen) {_ON_CONFLICT}) "
+            "SELECT *, false AS inserted FROM found UNION ALL SELECT *, true AS inserted FROM made"
+        )
+        return locks.run(Citizen, sql, [*key, *found_params, *erased_params, *made_params])
+    # SQLite serialises write transactions: the same steps, one statement each.
+    rows = locks.run(Citizen, found, found_params)
+    if rows:
+        return rows
+    remembered = optout.forget_erased(municipality.pk, sender)
+    made, made_params = _made_sql(new, opted_out="TRUE" if remembered else "FALSE")
+    # WHERE TRUE: SQLite would read the ON of ON CONFLICT as a join's after a bare SELECT.
+    return locks.run(Citizen, f"{made} WHERE TRUE {_ON_CONFLICT}, 1 AS inserted", made_params)
+
+
+def _table() -> str:
+    return connection.ops.quote_name(Citizen._meta.db_table)
+
+
+def _sender_where(new: Citizen) -> tuple[str, list]:
+    phone = Citizen._meta.get_field("phone").get_db_prep_save(new.phone, connection)
+    return '"municipality_id" = %s AND "phone" = %s', [new.municipality_id, phone]
+
+
+def _found_sql(new: Citizen, where: str, key: list) -> tuple[str, list]:
+    """The known citizen, locked by the UPDATE itself (it changes no key column, so the lock is
+    FOR NO KEY UPDATE's), in contact now; a real phone texting from a simulated citizen's number
+    makes it a real citizen."""
+    stamp = Citizen._meta.get_field("last_contact_at").get_db_prep_save(new.last_contact_at, connection)
+    sql = (
+        f'UPDATE {_table()} SET "last_contact_at" = %s, "simulated" = ("simulated" AND %s) '
+        f"WHERE {where} RETURNING *"
+    )
+    return sql, [stamp, new.simulated, *key]
+
+
+def _made_sql(new: Citizen, *, opted_out: str) -> tuple[str, list]:
+    """INSERT ... SELECT of the new row (its opt-out an SQL expression), for a WHERE to follow."""
+    fields = [field for field in Citizen._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    values, params = [], []
+    for field in fields:
+        if field.name == "sms_opt_out":
+            values.append(opted_out)
+        else:
+            values.append("%s")
+            params.append(field.get_db_prep_save(field.pre_save(new, True), connection))
+    columns = ", ".join(quote(field.column) for field in fields)
+    return f"INSERT INTO {_table()} ({columns}) SELECT {', '.join(values)}", params

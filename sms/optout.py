@@ -1,11 +1,14 @@
 """The SMS opt-out: set and lifted here only, audited each time; and it outlives the erasure of the
-citizen who sent STOP (see ErasedOptOut).
+citizen who sent STOP (see ErasedOptOut): a new citizen row of that number starts opted out, whether
+it is saved (the pre_save receiver below) or written by the SMS webhook's own statement
+(`forget_erased_sql`, sms.inbound).
 
 Staff may record an opt-out (the citizen API, the admin: saved, so the audit signal logs it); only
 the citizen lifts one, by texting START (`lift`). Both write with a queryset update inside the
 SMS transaction, so the entry is written here.
 """
 
+from django.db import connection
 from django.db.models.signals import pre_save
 from django.utils.crypto import salted_hmac
 
@@ -55,13 +58,30 @@ def remember(citizen: Citizen) -> None:
         )
 
 
+def forget_erased_sql(municipality_id: int, phone, *, condition: str = "") -> tuple[str, list]:
+    """The rule for a new citizen row: a number remembered as opted out starts opted out, and the
+    memory goes (the flag lives on the citizen again). As one DELETE ... RETURNING, so that a
+    statement that creates a citizen without save() can do it inside itself (sms.inbound, in a
+    CTE; `condition`: an SQL condition of that statement's); a row returned means the new citizen
+    starts opted out."""
+    table = connection.ops.quote_name(ErasedOptOut._meta.db_table)
+    also = f" AND {condition}" if condition else ""
+    sql = f'DELETE FROM {table} WHERE "municipality_id" = %s AND "number_hash" = %s{also} RETURNING 1'
+    return sql, [municipality_id, number_hash(phone)]
+
+
+def forget_erased(municipality_id: int, phone) -> bool:
+    """forget_erased_sql, run on its own: whether the number was remembered as opted out."""
+    sql, params = forget_erased_sql(municipality_id, phone)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bool(cursor.fetchall())
+
+
 def _restore(sender, instance: Citizen, raw=False, **kwargs):
     if raw or not instance._state.adding or instance.sms_opt_out:
         return
-    deleted, _ = ErasedOptOut.objects.filter(
-        municipality_id=instance.municipality_id, number_hash=number_hash(instance.phone)
-    ).delete()
-    if deleted:
+    if forget_erased(instance.municipality_id, instance.phone):
         instance.sms_opt_out = True
 
 

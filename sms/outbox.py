@@ -17,7 +17,7 @@ import uuid
 from collections import Counter
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -104,9 +104,12 @@ def queue_once(messages) -> None:
         OutboundMessage.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def record_reply(*, citizen: Citizen, body: str, now: datetime.datetime) -> OutboundMessage:
-    """A reply given in the webhook's TwiML answer: sent by Twilio, logged here for the thread."""
-    return OutboundMessage.objects.create(
+def record_reply(*, citizen: Citizen, body: str, now: datetime.datetime) -> OutboundMessage | None:
+    """A reply given in the webhook's TwiML answer: sent by Twilio, logged here for the thread.
+    None, and nothing written, when the number already got its daily maximum: the limit is
+    checked inside the INSERT (INSERT ... SELECT ... WHERE the count is below it), so that it
+    costs no round trip of its own."""
+    message = OutboundMessage(
         municipality_id=citizen.municipality_id,
         citizen=citizen,
         to=citizen.phone,
@@ -117,17 +120,36 @@ def record_reply(*, citizen: Citizen, body: str, now: datetime.datetime) -> Outb
         sent_at=now,
         attempts=1,
     )
+    fields = [field for field in OutboundMessage._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
+    sent_sql, sent_params = _sent_today(citizen.phone, now).order_by().values("pk").query.sql_with_params()
+    sql = (
+        f"INSERT INTO {quote(OutboundMessage._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT {', '.join(['%s'] * len(fields))} "
+        f"WHERE (SELECT COUNT(*) FROM ({sent_sql}) AS sent) < %s RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *sent_params, settings.SMS_OUTBOUND_PER_DAY])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    message.pk = row[0]
+    message._state.adding, message._state.db = False, connection.alias
+    return message
+
+
+def _sent_today(to, now: datetime.datetime):
+    """What went to this number in the last 24 hours: the daily limit's count, for the dispatcher
+    and for a reply alike. Keyed on the E.164 number: `to` is stored normalised (a
+    PhoneNumberField) and is looked up normalised, in whatever notation it comes."""
+    number = parse(str(to)) or to
+    return OutboundMessage.objects.filter(to=number, sent_at__gt=now - datetime.timedelta(days=1))
 
 
 def sent_today(to, now: datetime.datetime) -> list[datetime.datetime]:
-    """When this number got an SMS in the last 24 hours. Keyed on the E.164 number: `to` is stored
-    normalised (a PhoneNumberField) and is looked up normalised, in whatever notation it comes."""
-    number = parse(str(to)) or to
-    return list(
-        OutboundMessage.objects.filter(to=number, sent_at__gt=now - datetime.timedelta(days=1))
-        .order_by("sent_at")
-        .values_list("sent_at", flat=True)
-    )
+    """When this number got an SMS in the last 24 hours."""
+    return list(_sent_today(to, now).order_by("sent_at").values_list("sent_at", flat=True))
 
 
 def over_daily_limit(to, now: datetime.datetime) -> datetime.datetime | None:

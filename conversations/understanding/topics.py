@@ -3,6 +3,8 @@
 the municipality's own topic names (passed in, never read here), and typos through rapidfuzz.
 """
 
+import functools
+
 from conversations.understanding.text import contains, fold, near
 
 TOPIC_WORDS = {
@@ -82,6 +84,12 @@ def _stem_topics(text: str, words: list[str]) -> set[str]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded_name(name: str) -> str:
+    # The same few dozen topic names come with every message: folded once per process.
+    return fold(name)
+
+
 def topic_code(text: str, topic_names: dict[str, list[str]] | None = None) -> str | None:
     """The topic a (folded) text names, by stems, topic names, or a near miss of either.
 
@@ -91,7 +99,7 @@ def topic_code(text: str, topic_names: dict[str, list[str]] | None = None) -> st
     found = _stem_topics(text, words)
     if found:
         return min(found, key=_ORDER.get)
-    names = {code: [fold(name) for name in names] for code, names in (topic_names or {}).items()}
+    names = {code: [_folded_name(name) for name in names] for code, names in (topic_names or {}).items()}
     for code, full_names in names.items():
         if any(name and contains(text, name) for name in full_names):
             return code

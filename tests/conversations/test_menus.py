@@ -118,3 +118,58 @@ def test_other_with_words_that_name_no_topic_books_other(phone_of, helper):
     phone(str(other))
     phone("iets met een formulier van de gemeente")
     assert Conversation.objects.get().state == "slot"
+
+
+def test_the_active_topics_are_read_once_then_come_from_the_cache(municipality_a, django_assert_num_queries):
+    taxes = Topic.objects.get(code="taxes")
+    with django_assert_num_queries(1):
+        first = menus.active_topics(municipality_a.pk)
+    with django_assert_num_queries(0):
+        assert menus.active_topics(municipality_a.pk) == first
+        assert menus.topic_names(municipality_a.pk)["taxes"][0] == taxes.name_nl
+        assert menus.active_topic(municipality_a.pk, "taxes").code == "taxes"
+        assert menus.active_topic(municipality_a.pk, "no_such_topic") is None
+        assert menus.active_topic(municipality_a.pk, None) is None
+
+
+def test_any_change_to_a_topic_is_seen_at_once(municipality_a, municipality_b):
+    codes = lambda: {t.code for t in menus.active_topics(municipality_a.pk)}  # noqa: E731
+    assert "mobility" in codes()
+    mobility = Topic.objects.get(code="mobility")
+    mobility.is_active = False
+    mobility.save()
+    assert "mobility" not in codes()
+    local = Topic.objects.create(
+        code="local_help", municipality=municipality_a, name_nl="Hier", name_fr="Ici", name_en="Here"
+    )
+    elsewhere = Topic.objects.create(
+        code="far_help", municipality=municipality_b, name_nl="Daar", name_fr="La", name_en="There"
+    )
+    assert "local_help" in codes()
+    assert "far_help" not in codes()  # another municipality's own topic
+    local.delete()
+    elsewhere.delete()
+    assert "local_help" not in codes()
+
+
+def test_a_write_without_signals_says_so_or_shows_when_the_cache_runs_out(municipality_a, monkeypatch):
+    codes = lambda: {t.code for t in menus.active_topics(municipality_a.pk)}  # noqa: E731
+    assert "mobility" in codes()
+    Topic.objects.filter(code="mobility").update(is_active=False)
+    assert "mobility" in codes()  # no signal: still the cached list
+    menus.topics_changed()
+    assert "mobility" not in codes()
+    Topic.objects.filter(code="mobility").update(is_active=True)
+    cache.clear()  # the shared cache's entry ran out; this process keeps its own a moment longer
+    later = menus.time.monotonic() + menus.TOPICS_MEMO_SECONDS + 1
+    monkeypatch.setattr(menus.time, "monotonic", lambda: later)
+    assert "mobility" in codes()
+
+
+def test_a_topic_switched_off_between_two_messages_is_no_longer_offered(phone_of, helper):
+    phone = phone_of()
+    assert "Vervoer" in phone("afspraak") + phone("meer")
+    mobility = Topic.objects.get(code="mobility")
+    mobility.is_active = False
+    mobility.save()
+    assert "Vervoer" not in phone("afspraak") + phone("meer")

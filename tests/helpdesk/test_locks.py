@@ -124,6 +124,36 @@ def test_the_lock_timeout_is_set_once_per_transaction(rows):
     assert len(settings_sql) == (1 if connection.vendor == "postgresql" else 0)
 
 
+def test_the_lock_timeout_is_set_once_even_when_the_first_lock_found_no_row(rows):
+    citizen, digipunt = rows
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert locks.select(Citizen.objects.filter(pk=citizen.pk + 1000)) == []  # a new number
+        locks.lock(digipunt)
+    settings_sql = [q["sql"] for q in queries.captured_queries if "lock_timeout" in q["sql"]]
+    assert len(settings_sql) == (1 if connection.vendor == "postgresql" else 0)
+
+
+@postgres_only
+def test_a_savepoint_rolled_back_takes_the_timeout_with_it_and_it_is_set_again(rows):
+    citizen, digipunt = rows
+
+    def timeout():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                locks.lock(citizen)
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        assert timeout() != "5s"  # PostgreSQL undid the SET LOCAL with the savepoint
+        locks.lock(digipunt)
+        assert timeout() == "5s"
+
+
 def hold_in_another_connection(obj, release: threading.Event, held: threading.Event):
     def run():
         try:

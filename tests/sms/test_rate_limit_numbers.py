@@ -50,3 +50,61 @@ def test_the_daily_outbound_limit_counts_every_notation_of_one_number(settings, 
     for number in NOTATIONS:
         assert outbox.over_daily_limit(number, frozen_now) is not None
     assert outbox.over_daily_limit("+32470630002", frozen_now) is None
+
+
+# What went out before the reply: (to, which municipality, minutes ago, status).
+EARLIER = {
+    "1 min": (NOTATIONS[0], "a", 1, "sent"),
+    "23 h": (NOTATIONS[0], "a", 23 * 60, "sent"),
+    "25 h": (NOTATIONS[0], "a", 25 * 60, "sent"),
+    "other number": ("+32470630002", "a", 1, "sent"),
+    "other notation": (NOTATIONS[1], "a", 1, "sent"),
+    "other municipality": (NOTATIONS[0], "b", 1, "sent"),
+    "queued": (NOTATIONS[0], "a", None, "queued"),
+}
+
+
+@pytest.mark.parametrize(
+    ("history", "refused"),
+    [
+        ([], False),
+        (["1 min"], False),  # one below the limit of two: the reply goes
+        (["1 min", "23 h"], True),
+        (["1 min", "25 h"], False),  # more than a day ago: no longer counted
+        (["1 min", "other number"], False),
+        (["1 min", "other notation"], True),
+        (["1 min", "other municipality"], True),  # a number's day, wherever it was texted from
+        (["1 min", "queued"], False),  # not sent yet
+    ],
+)
+def test_a_reply_keeps_to_the_daily_limit_the_dispatcher_keeps(
+    history, refused, settings, municipality_a, municipality_b, frozen_now
+):
+    settings.SMS_OUTBOUND_PER_DAY = 2
+    citizen = Citizen.objects.create(municipality=municipality_a, phone=NOTATIONS[0])
+    for item in history:
+        to, which, minutes, status = EARLIER[item]
+        OutboundMessage.objects.create(
+            municipality=municipality_a if which == "a" else municipality_b,
+            to=to,
+            body="x",
+            kind="other",
+            status=status,
+            due_at=frozen_now,
+            sent_at=None if minutes is None else frozen_now - datetime.timedelta(minutes=minutes),
+        )
+    assert (outbox.over_daily_limit(citizen.phone, frozen_now) is not None) is refused
+    before = OutboundMessage.objects.count()
+    reply = outbox.record_reply(citizen=citizen, body="Hallo", now=frozen_now)
+    assert (reply is None) is refused
+    assert OutboundMessage.objects.count() == before + (0 if refused else 1)
+    if not refused:
+        stored = OutboundMessage.objects.get(pk=reply.pk)
+        assert (stored.kind, stored.status, stored.to, stored.body, stored.citizen) == (
+            "reply",
+            "sent",
+            citizen.phone,
+            "Hallo",
+            citizen,
+        )
+        assert (stored.sent_at, stored.due_at, stored.attempts) == (frozen_now, frozen_now, 1)
