@@ -7,7 +7,7 @@ the middle value of an odd count, the mean of the two middle values of an even o
 """
 
 from django.db import connections
-from django.db.models import FloatField, Func
+from django.db.models import FloatField, Func, Value
 
 
 class SecondsBetween(Func):
@@ -31,26 +31,46 @@ class SecondsBetween(Func):
         return f"EXTRACT(EPOCH FROM ({later} - {earlier}))::double precision", params
 
 
-def median(queryset, expression) -> float | None:
-    """The median of `expression` over the rows of `queryset` (nulls left out), in one query."""
+def median_sql(queryset, expression) -> tuple[str, tuple]:
+    """One statement giving the median of `expression` over `queryset`'s rows (nulls left out),
+    as SQL and parameters: run alone by `median`, or as one value of `one_row`."""
     values = queryset.annotate(median_value=expression).values("median_value").order_by()
     sql, params = values.query.sql_with_params()
-    connection = connections[queryset.db]
-    if connection.vendor == "postgresql":
-        outer = (
-            f'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY "median_value") FROM ({sql}) AS median_rows'
+    if connections[queryset.db].vendor == "postgresql":
+        return (
+            f'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY "median_value") FROM ({sql}) AS median_rows',
+            params,
         )
-    else:
-        # (total + 1) / 2 and (total + 2) / 2 in integer arithmetic: the same row for an odd
-        # count, the two middle rows for an even one.
-        outer = (
-            "SELECT AVG(value) FROM ("
-            'SELECT "median_value" AS value, ROW_NUMBER() OVER (ORDER BY "median_value") AS position, '
-            "COUNT(*) OVER () AS total "
-            f'FROM ({sql}) AS median_rows WHERE "median_value" IS NOT NULL'
-            ") AS numbered WHERE position IN ((total + 1) / 2, (total + 2) / 2)"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(outer, params)
-        row = cursor.fetchone()
-    return None if row is None or row[0] is None else float(row[0])
+    # (total + 1) / 2 and (total + 2) / 2 in integer arithmetic: the same row for an odd count,
+    # the two middle rows for an even one.
+    return (
+        "SELECT AVG(value) FROM ("
+        'SELECT "median_value" AS value, ROW_NUMBER() OVER (ORDER BY "median_value") AS position, '
+        "COUNT(*) OVER () AS total "
+        f'FROM ({sql}) AS median_rows WHERE "median_value" IS NOT NULL'
+        ") AS numbered WHERE position IN ((total + 1) / 2, (total + 2) / 2)",
+        params,
+    )
+
+
+def median(queryset, expression) -> float | None:
+    """The median of `expression` over the rows of `queryset` (nulls left out), in one query."""
+    value = one_row(queryset.db, median=median_sql(queryset, expression))["median"]
+    return None if value is None else float(value)
+
+
+def count_sql(queryset) -> tuple[str, tuple]:
+    """`queryset.count()` as SQL and parameters, for `one_row`."""
+    sql, params = queryset.annotate(counted=Value(1)).values("counted").order_by().query.sql_with_params()
+    return f"SELECT COUNT(*) FROM ({sql}) AS counted_rows", params
+
+
+def one_row(using: str, **statements: tuple[str, tuple]) -> dict:
+    """Several single-value statements (name → SQL and parameters) in one round trip: each is a
+    scalar subquery of one SELECT, planned on its own as if it ran alone."""
+    names = list(statements)
+    sql = "SELECT " + ", ".join(f"({statements[name][0]})" for name in names)
+    params = [param for name in names for param in statements[name][1]]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(zip(names, cursor.fetchone(), strict=True))

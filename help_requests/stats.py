@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments.models import Appointment, WaitlistEntry, WalkIn
-from help_requests.medians import SecondsBetween, median
+from help_requests.medians import SecondsBetween, count_sql, median_sql, one_row
 from help_requests.models import HelpRequest, HelpRequestTopic, Outcome
 from helpdesk.models import Digipunt, Topic
 from sms.models import InboundMessage
@@ -149,32 +149,70 @@ def _cube(requests) -> list[dict]:
     )
 
 
-def _sum_by(cube: list[dict], key: str, value: str = "count") -> dict:
-    sums = {}
+def _add(sums: dict, key, value: int) -> None:
+    sums[key] = sums.get(key, 0) + value
+
+
+def _breakdowns(cube: list[dict]) -> dict:
+    """The totals and breakdowns of the cube, in one pass over its rows."""
+    totals = dict.fromkeys(("count", "minutes", "alone", "first", "returning"), 0)
+    referrals = dict.fromkeys(("total", "confirmed", "overdue"), 0)
+    by = {key: {} for key in ("digipunt_id", "channel", "outcome", "month", "referred_to")}
     for row in cube:
-        sums[row[key]] = sums.get(row[key], 0) + row[value]
-    return sums
+        for key in totals:
+            totals[key] += row[key]
+        for key, sums in by.items():
+            if key != "referred_to":
+                _add(sums, row[key], row["count"])
+        if row["outcome"] == Outcome.REFERRED:
+            referrals["total"] += row["count"]
+            referrals["confirmed"] += row["confirmed"]
+            referrals["overdue"] += row["overdue"]
+            _add(by["referred_to"], row["referred_to"], row["count"])
+    return {"totals": totals, "referrals": referrals, "by": by}
+
+
+def _time_of_day(times) -> tuple[list[dict], list[dict]]:
+    """The ISO weeks and the weekday x hour heatmap from (week, weekday, hour, count) rows."""
+    weeks, cells = {}, {}
+    for week, weekday, hour, count in times:
+        _add(weeks, week, count)
+        if hour is not None:
+            _add(cells, (weekday, hour), count)
+    by_week = [
+        {"week": f"{week // 100}-W{week % 100:02d}", "count": count} for week, count in sorted(weeks.items())
+    ]
+    heatmap = [
+        {"weekday": weekday, "hour": hour, "count": count} for (weekday, hour), count in sorted(cells.items())
+    ]
+    return by_week, heatmap
 
 
 def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int | None = None) -> dict:
-    """All figures for the municipalities (None: all) and period, optionally one digipunt."""
-    requests = help_requests(municipality_ids, period, digipunt_id)
-    cube = _cube(requests)
-    total = sum(row["count"] for row in cube)
+    """All figures for the municipalities (None: all) and period, optionally one digipunt.
 
-    def total_of(value):
-        return sum(row[value] for row in cube)
-
+    Eight statements: the figures cube, topics, time of day, the names of the topics and
+    digipunten, appointments and walk-ins by status, and one row with every single value (the
+    previous period's total, the medians, the unmet demand counts)."""
+    sums = _breakdowns(_cube(help_requests(municipality_ids, period, digipunt_id)))
+    totals, referrals, by = sums["totals"], sums["referrals"], sums["by"]
+    total = totals["count"]
     topic_links = _scope(
         topic_links_in(period), municipality_ids, digipunt_id, digipunt_field="help_request__digipunt_id"
     )
-    by_topic_id = _sum_by(
-        list(topic_links.values("month", "topic_id").annotate(count=Count("*")).order_by()), "topic_id"
-    )
-    topics = {t.pk: t for t in Topic.objects.filter(pk__in=by_topic_id)}
-    by_digipunt_id = _sum_by(cube, "digipunt_id")
-    places = {d.pk: d for d in Digipunt.objects.filter(pk__in=by_digipunt_id)}
-    times = list(
+    by_topic_id = {}
+    for _month, topic_id, count in (
+        topic_links.values("month", "topic_id")
+        .annotate(count=Count("*"))
+        .values_list("month", "topic_id", "count")
+    ):
+        _add(by_topic_id, topic_id, count)
+    topics = {
+        t.pk: t
+        for t in Topic.objects.filter(pk__in=by_topic_id).only("code", "name_nl", "name_fr", "name_en")
+    }
+    places = dict(Digipunt.objects.filter(pk__in=by["digipunt_id"]).values_list("pk", "name"))
+    by_week, heatmap = _time_of_day(
         _scope(
             HelpRequest.objects.filter(
                 iso_week__range=_weeks(period), date__range=(period.first, period.last)
@@ -184,32 +222,34 @@ def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int
         )
         .values("iso_week", "weekday", "hour")
         .annotate(count=Count("*"))
+        .values_list("iso_week", "weekday", "hour", "count")
         .order_by()
     )
-    by_week = [
-        {"week": f"{week // 100}-W{week % 100:02d}", "count": count}
-        for week, count in sorted(_sum_by(times, "iso_week").items())
-    ]
-    heatmap = [
-        {"weekday": weekday, "hour": hour, "count": count}
-        for (weekday, hour), count in sorted(
-            _sum_by(
-                [{**row, "cell": (row["weekday"], row["hour"])} for row in times if row["hour"] is not None],
-                "cell",
-            ).items()
-        )
-    ]
-    referred = [row for row in cube if row["outcome"] == Outcome.REFERRED]
-    referral_total = sum(row["count"] for row in referred)
-    confirmed = sum(row["confirmed"] for row in referred)
-    previous_total = help_requests(municipality_ids, period.previous(), digipunt_id).count()
+    appointments = _appointments(municipality_ids, period, digipunt_id)
+    tickets = _walk_ins(municipality_ids, period, digipunt_id)
+    sms, waitlist = _unmet_sources(municipality_ids, period, digipunt_id)
+    single = one_row(
+        HelpRequest.objects.db,
+        previous_total=count_sql(help_requests(municipality_ids, period.previous(), digipunt_id)),
+        lead_seconds=_lead_time(appointments),
+        wait_seconds=_wait(tickets),
+        waitlisted=count_sql(waitlist),
+        **({} if sms is None else {"sms_without_slot": count_sql(sms)}),
+    )
+    walk_ins = _walk_in_figures(count_by(tickets, "status"), single["wait_seconds"])
+    unmet = {
+        "sms_without_slot": single.get("sms_without_slot", 0),
+        "waitlisted": single["waitlisted"],
+        "walk_ins_left": walk_ins["left"],
+    }
+    previous_total = single["previous_total"]
     return {
         "period": {"from": period.first.isoformat(), "to": period.last.isoformat()},
         "total": total,
-        "help_hours": round(total_of("minutes") / 60, 1),
-        "self_reliance_share": share(total_of("alone"), total),
-        "first_visits": total_of("first"),
-        "returning_visits": total_of("returning"),
+        "help_hours": round(totals["minutes"] / 60, 1),
+        "self_reliance_share": share(totals["alone"], total),
+        "first_visits": totals["first"],
+        "returning_visits": totals["returning"],
         "by_topic": sorted(
             (
                 {"topic": topics[pk].code, "name": topics[pk].name, "count": n}
@@ -217,28 +257,25 @@ def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int
             ),
             key=lambda row: (-row["count"], row["topic"]),
         ),
-        "by_channel": _ranked(_sum_by(cube, "channel"), "channel"),
-        "by_outcome": _ranked(_sum_by(cube, "outcome"), "outcome"),
+        "by_channel": _ranked(by["channel"], "channel"),
+        "by_outcome": _ranked(by["outcome"], "outcome"),
         "by_digipunt": sorted(
-            ({"digipunt": pk, "name": places[pk].name, "count": n} for pk, n in by_digipunt_id.items()),
+            ({"digipunt": pk, "name": places[pk], "count": n} for pk, n in by["digipunt_id"].items()),
             key=lambda row: (-row["count"], row["name"]),
         ),
         "by_month": [
-            {"month": month.strftime("%Y-%m"), "count": count}
-            for month, count in sorted(_sum_by(cube, "month").items())
+            {"month": month.strftime("%Y-%m"), "count": count} for month, count in sorted(by["month"].items())
         ],
         "by_week": by_week,
         "heatmap": heatmap,
         "referrals": {
-            "total": referral_total,
-            "confirmed": confirmed,
-            "overdue": sum(row["overdue"] for row in referred),
-            "open": referral_total - confirmed,
-            "by_referred_to": _ranked(_sum_by(referred, "referred_to"), "referred_to"),
+            **referrals,
+            "open": referrals["total"] - referrals["confirmed"],
+            "by_referred_to": _ranked(by["referred_to"], "referred_to"),
         },
-        "appointments": appointment_figures(municipality_ids, period, digipunt_id),
-        "walk_ins": walk_in_figures(municipality_ids, period, digipunt_id),
-        "unmet_demand_detail": (unmet := unmet_demand(municipality_ids, period, digipunt_id)),
+        "appointments": _appointment_figures(count_by(appointments, "status"), single["lead_seconds"]),
+        "walk_ins": walk_ins,
+        "unmet_demand_detail": unmet,
         "unmet_demand": sum(unmet.values()),
         "previous_period": {
             "from": period.previous().first.isoformat(),
@@ -255,19 +292,24 @@ def _ranked(counts: dict, name: str) -> list[dict]:
     )
 
 
-def appointment_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
+def _appointments(municipality_ids, period: Period, digipunt_id):
     start, end = period.moments()
-    appointments = _scope(
+    return _scope(
         Appointment.objects.filter(start__gte=start, start__lt=end),
         municipality_ids,
         digipunt_id,
         municipality_field="digipunt__municipality_id",
     )
-    counts = count_by(appointments, "status")
-    due = counts.get(Status.COMPLETED, 0) + counts.get(Status.NO_SHOW, 0)
-    lead_seconds = median(
+
+
+def _lead_time(appointments):
+    return median_sql(
         appointments.exclude(status=Status.CANCELLED), SecondsBetween(F("start"), F("created_at"))
     )
+
+
+def _appointment_figures(counts: dict, lead_seconds: float | None) -> dict:
+    due = counts.get(Status.COMPLETED, 0) + counts.get(Status.NO_SHOW, 0)
     return {
         "booked": sum(counts.values()),
         "completed": counts.get(Status.COMPLETED, 0),
@@ -278,17 +320,29 @@ def appointment_figures(municipality_ids, period: Period, digipunt_id=None) -> d
     }
 
 
-def walk_in_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
-    tickets = _scope(
+def appointment_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
+    appointments = _appointments(municipality_ids, period, digipunt_id)
+    return _appointment_figures(
+        count_by(appointments, "status"), one_row(appointments.db, lead=_lead_time(appointments))["lead"]
+    )
+
+
+def _walk_ins(municipality_ids, period: Period, digipunt_id):
+    return _scope(
         WalkIn.objects.filter(day__range=(period.first, period.last)),
         municipality_ids,
         digipunt_id,
         municipality_field="digipunt__municipality_id",
     )
-    counts = count_by(tickets, "status")
-    wait_seconds = median(
+
+
+def _wait(tickets):
+    return median_sql(
         tickets.filter(called_at__isnull=False), SecondsBetween(F("called_at"), F("arrived_at"))
     )
+
+
+def _walk_in_figures(counts: dict, wait_seconds: float | None) -> dict:
     return {
         "arrived": sum(counts.values()),
         "served": counts.get(WalkIn.Status.SERVED, 0),
@@ -297,28 +351,43 @@ def walk_in_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
     }
 
 
-def unmet_demand(municipality_ids, period: Period, digipunt_id=None) -> dict:
-    """Demand nobody could meet: SMS conversations that found no time, people put on the
-    waitlist, walk-ins who left without help."""
+def walk_in_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
+    tickets = _walk_ins(municipality_ids, period, digipunt_id)
+    return _walk_in_figures(count_by(tickets, "status"), one_row(tickets.db, wait=_wait(tickets))["wait"])
+
+
+def _unmet_sources(municipality_ids, period: Period, digipunt_id):
+    """The SMS conversations that found no time (None for one digipunt: an SMS names none) and
+    the people put on the waitlist."""
     start, end = period.moments()
-    sms = InboundMessage.objects.filter(
-        event=InboundMessage.Event.NO_SLOT, received_at__gte=start, received_at__lt=end
-    )
-    if municipality_ids is not None:
-        sms = sms.filter(municipality_id__in=municipality_ids)
+    sms = None
+    if digipunt_id is None:
+        sms = InboundMessage.objects.filter(
+            event=InboundMessage.Event.NO_SLOT, received_at__gte=start, received_at__lt=end
+        )
+        if municipality_ids is not None:
+            sms = sms.filter(municipality_id__in=municipality_ids)
     waitlist = _scope(
         WaitlistEntry.objects.filter(created_at__gte=start, created_at__lt=end), municipality_ids, None
     )
     if digipunt_id is not None:
         waitlist = waitlist.filter(Q(digipunt_id=digipunt_id) | Q(digipunt__isnull=True))
-    left = _scope(
-        WalkIn.objects.filter(day__range=(period.first, period.last), status=WalkIn.Status.LEFT),
-        municipality_ids,
-        digipunt_id,
-        municipality_field="digipunt__municipality_id",
+    return sms, waitlist
+
+
+def unmet_demand(municipality_ids, period: Period, digipunt_id=None) -> dict:
+    """Demand nobody could meet: SMS conversations that found no time, people put on the
+    waitlist, walk-ins who left without help."""
+    sms, waitlist = _unmet_sources(municipality_ids, period, digipunt_id)
+    left = _walk_ins(municipality_ids, period, digipunt_id).filter(status=WalkIn.Status.LEFT)
+    single = one_row(
+        waitlist.db,
+        waitlisted=count_sql(waitlist),
+        walk_ins_left=count_sql(left),
+        **({} if sms is None else {"sms_without_slot": count_sql(sms)}),
     )
     return {
-        "sms_without_slot": sms.count() if digipunt_id is None else 0,
-        "waitlisted": waitlist.count(),
-        "walk_ins_left": left.count(),
+        "sms_without_slot": single.get("sms_without_slot", 0),
+        "waitlisted": single["waitlisted"],
+        "walk_ins_left": single["walk_ins_left"],
     }
