@@ -1,4 +1,5 @@
-"""Medians computed in the database, never by loading the rows into Python.
+"""Medians computed in the database, never by loading the rows into Python; and the statement
+helpers the statistics use to ask for several figures in one round trip.
 
 PostgreSQL has `percentile_cont(0.5) WITHIN GROUP (ORDER BY ...)`; SQLite has no percentile
 aggregate, so there the rows are numbered in order (ROW_NUMBER) and counted (COUNT OVER) and the
@@ -63,6 +64,15 @@ def count_sql(queryset) -> tuple[str, tuple]:
     """`queryset.count()` as SQL and parameters, for `one_row`."""
     sql, params = queryset.annotate(counted=Value(1)).values("counted").order_by().query.sql_with_params()
     return f"SELECT COUNT(*) FROM ({sql}) AS counted_rows", params
+
+
+def rows(queryset) -> list[tuple]:
+    """A values() queryset's rows as the database driver gives them, without the ORM's per-row
+    conversions (for integer and text columns; a date stays ISO text on SQLite)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def one_row(using: str, **statements: tuple[str, tuple]) -> dict:
