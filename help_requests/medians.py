@@ -66,13 +66,42 @@ def count_sql(queryset) -> tuple[str, tuple]:
     return f"SELECT COUNT(*) FROM ({sql}) AS counted_rows", params
 
 
-def rows(queryset) -> list[tuple]:
+def rows(queryset, named=None) -> list[tuple]:
     """A values() queryset's rows as the database driver gives them, without the ORM's per-row
-    conversions (for integer and text columns; a date stays ISO text on SQLite)."""
+    conversions (for integer and text columns; a date stays ISO text on SQLite).
+
+    `named` = (key, model, columns): each row also gets those columns of the `model` row whose id
+    is the row's `key`, joined after the grouping (a name per group, not per row counted)."""
     sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
+    connection = connections[queryset.db]
+    if named is not None:
+        key, model, columns = named
+        quote = connection.ops.quote_name
+        joined = ", ".join(f"named.{quote(column)}" for column in columns)
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        sql = (
+            f"SELECT grouped.*, {joined} FROM ({sql}) AS grouped "
+            f"JOIN {table} AS named ON named.{pk} = grouped.{quote(key)}"
+        )
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def counts_by(using: str, **grouped) -> dict:
+    """Several `count_by`s (name → (queryset, field)) in one statement, UNION ALL: a dict of
+    {value: count} per name."""
+    parts, params = [], []
+    for name, (queryset, field) in grouped.items():
+        sql, part_params = queryset.values(field).order_by().query.sql_with_params()
+        parts.append(f'SELECT %s, "{field}", COUNT(*) FROM ({sql}) AS {name}_rows GROUP BY "{field}"')
+        params.extend([name, *part_params])
+    counts = {name: {} for name in grouped}
+    with connections[using].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for name, value, count in cursor.fetchall():
+            counts[name][value] = count
+    return counts
 
 
 def one_row(using: str, **statements: tuple[str, tuple]) -> dict:

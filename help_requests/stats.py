@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments.models import Appointment, WaitlistEntry, WalkIn
-from help_requests.medians import SecondsBetween, count_sql, median_sql, one_row, rows
+from help_requests.medians import SecondsBetween, count_sql, counts_by, median_sql, one_row, rows
 from help_requests.models import HelpRequest, HelpRequestTopic, Outcome
 from helpdesk.models import Digipunt, Topic
 from sms.models import InboundMessage
@@ -126,6 +126,7 @@ def share(part: int, whole: int) -> float | None:
 
 
 CUBE = ("month", "digipunt_id", "channel", "outcome", "referred_to")
+TOPIC_NAMES = ("code", "name_nl", "name_fr", "name_en")
 
 
 def _cube(requests) -> list[tuple]:
@@ -133,7 +134,8 @@ def _cube(requests) -> list[tuple]:
 
     At most a few thousand groups, from which the totals and every breakdown but topics and
     time of day are summed in Python: one scan of the rows instead of one per figure. A row is
-    the five CUBE keys, then count, minutes, alone, first, returning, confirmed, overdue."""
+    the five CUBE keys, then count, minutes, alone, first, returning, confirmed, overdue, and
+    the digipunt's name."""
     today = timezone.localdate()
     return rows(
         requests.values(*CUBE)
@@ -149,12 +151,9 @@ def _cube(requests) -> list[tuple]:
                 "follow_up_on", filter=Q(referral_confirmed_at__isnull=True, follow_up_on__lt=today)
             ),
         )
-        .order_by()
+        .order_by(),
+        named=("digipunt_id", Digipunt, ["name"]),
     )
-
-
-def _add(sums: dict, key, value: int) -> None:
-    sums[key] = sums.get(key, 0) + value
 
 
 TOTALS = ("count", "minutes", "alone", "first", "returning")
@@ -164,7 +163,7 @@ def _breakdowns(cube: list[tuple]) -> dict:
     """The totals and breakdowns of the cube, in one pass over its rows."""
     totals = [0] * len(TOTALS)
     referrals = dict.fromkeys(("total", "confirmed", "overdue"), 0)
-    by = {key: {} for key in CUBE}
+    by = {key: {} for key in (*CUBE, "name")}
     by_key = [by[key] for key in CUBE[:4]]
     for row in cube:
         count = row[5]
@@ -172,11 +171,12 @@ def _breakdowns(cube: list[tuple]) -> dict:
             totals[column] += value
         for column, sums in enumerate(by_key):
             sums[row[column]] = sums.get(row[column], 0) + count
+        by["name"][row[1]] = row[12]
         if row[3] == Outcome.REFERRED:
             referrals["total"] += count
             referrals["confirmed"] += row[10]
             referrals["overdue"] += row[11]
-            _add(by["referred_to"], row[4], count)
+            by["referred_to"][row[4]] = by["referred_to"].get(row[4], 0) + count
     return {"totals": dict(zip(TOTALS, totals, strict=True)), "referrals": referrals, "by": by}
 
 
@@ -199,8 +199,8 @@ def _time_of_day(times: list[tuple]) -> tuple[list[dict], list[dict]]:
 def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int | None = None) -> dict:
     """All figures for the municipalities (None: all) and period, optionally one digipunt.
 
-    Eight statements: the figures cube, topics, time of day, the names of the topics and
-    digipunten, appointments and walk-ins by status, and one row with every single value (the
+    Five statements: the figures cube (with the digipunten's names), topics (with theirs), time
+    of day, appointments and walk-ins by status, and one row with every single value (the
     previous period's total, the medians, the unmet demand counts)."""
     sums = _breakdowns(_cube(help_requests(municipality_ids, period, digipunt_id)))
     totals, referrals, by = sums["totals"], sums["referrals"], sums["by"]
@@ -208,14 +208,13 @@ def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int
     topic_links = _scope(
         topic_links_in(period), municipality_ids, digipunt_id, digipunt_field="help_request__digipunt_id"
     )
-    by_topic_id = {}
-    for _month, topic_id, count in rows(topic_links.values("month", "topic_id").annotate(count=Count("*"))):
-        _add(by_topic_id, topic_id, count)
-    topics = {
-        t.pk: t
-        for t in Topic.objects.filter(pk__in=by_topic_id).only("code", "name_nl", "name_fr", "name_en")
-    }
-    places = dict(Digipunt.objects.filter(pk__in=by["digipunt_id"]).values_list("pk", "name"))
+    by_topic_id, topics = {}, {}
+    for _month, topic_id, count, *names in rows(
+        topic_links.values("month", "topic_id").annotate(count=Count("*")),
+        named=("topic_id", Topic, TOPIC_NAMES),
+    ):
+        by_topic_id[topic_id] = by_topic_id.get(topic_id, 0) + count
+        topics[topic_id] = Topic(pk=topic_id, **dict(zip(TOPIC_NAMES, names, strict=True)))
     by_week, heatmap = _time_of_day(
         rows(
             _scope(
@@ -241,7 +240,10 @@ def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int
         waitlisted=count_sql(waitlist),
         **({} if sms is None else {"sms_without_slot": count_sql(sms)}),
     )
-    walk_ins = _walk_in_figures(count_by(tickets, "status"), single["wait_seconds"])
+    by_status = counts_by(
+        HelpRequest.objects.db, appointments=(appointments, "status"), walk_ins=(tickets, "status")
+    )
+    walk_ins = _walk_in_figures(by_status["walk_ins"], single["wait_seconds"])
     unmet = {
         "sms_without_slot": single.get("sms_without_slot", 0),
         "waitlisted": single["waitlisted"],
@@ -265,7 +267,7 @@ def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int
         "by_channel": _ranked(by["channel"], "channel"),
         "by_outcome": _ranked(by["outcome"], "outcome"),
         "by_digipunt": sorted(
-            ({"digipunt": pk, "name": places[pk], "count": n} for pk, n in by["digipunt_id"].items()),
+            ({"digipunt": pk, "name": by["name"][pk], "count": n} for pk, n in by["digipunt_id"].items()),
             key=lambda row: (-row["count"], row["name"]),
         ),
         "by_month": [
@@ -278,7 +280,7 @@ def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int
             "open": referrals["total"] - referrals["confirmed"],
             "by_referred_to": _ranked(by["referred_to"], "referred_to"),
         },
-        "appointments": _appointment_figures(count_by(appointments, "status"), single["lead_seconds"]),
+        "appointments": _appointment_figures(by_status["appointments"], single["lead_seconds"]),
         "walk_ins": walk_ins,
         "unmet_demand_detail": unmet,
         "unmet_demand": sum(unmet.values()),

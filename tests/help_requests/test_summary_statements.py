@@ -1,5 +1,6 @@
-"""stats.summary in eight statements: the single values (previous total, medians, unmet demand)
-share one row, walk-ins who left come from the walk-in counts. The figures stay what they were,
+"""stats.summary in five statements: the single values (previous total, medians, unmet demand)
+share one row, appointments and walk-ins are counted by status in one, names come with the
+counts, walk-ins who left come from the walk-in counts. The figures stay what they were,
 for a municipality and for one of its digipunten. Run on both databases."""
 
 import datetime
@@ -73,16 +74,17 @@ def demand(municipality_a, municipality_b, digipunt_a, digipunt_b, wijkhuis, tax
     no_slot(municipality_a, "SM3", datetime.datetime(2025, 1, 1, 9, tzinfo=datetime.UTC))  # before the period
     no_slot(municipality_a, "SM4", OPEN, event=InboundMessage.Event.BOOKED)
     no_slot(municipality_b, "SM5", OPEN)
-    for digipunt, date in [(digipunt_a, datetime.date(2025, 6, 2)), (digipunt_a, datetime.date(2025, 6, 3)),
-                           (wijkhuis, datetime.date(2025, 6, 2)), (digipunt_a, DAY)]:  # fmt: skip
+    june = datetime.date(2025, 6, 2)
+    for digipunt, date in [(digipunt_a, june), (digipunt_a, june + datetime.timedelta(days=1)),
+                           (wijkhuis, june), (digipunt_a, DAY), (wijkhuis, DAY)]:  # fmt: skip
         logged(digipunt, taxes, date)
 
 
-def test_a_municipality_year_in_eight_statements(
-    municipality_a, demand, frozen_now, django_assert_num_queries
+def test_a_municipality_year_in_five_statements(
+    municipality_a, digipunt_a, wijkhuis, demand, frozen_now, django_assert_num_queries
 ):
     period = stats.Period.ending(None, frozen_now.date())
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         figures = stats.summary([municipality_a.pk], period)
     assert figures["appointments"] == {
         "booked": 6, "completed": 4, "no_show": 1, "cancelled": 1, "no_show_rate": 0.2,
@@ -91,9 +93,14 @@ def test_a_municipality_year_in_eight_statements(
     assert figures["walk_ins"] == {"arrived": 6, "served": 4, "left": 2, "median_wait_minutes": 7.0}
     assert figures["unmet_demand_detail"] == {"sms_without_slot": 2, "waitlisted": 3, "walk_ins_left": 2}
     assert figures["unmet_demand"] == 7
-    assert figures["total"] == 1
+    assert figures["total"] == 2
     assert figures["previous_period"]["total"] == 3
-    assert figures["previous_period"]["change"] == round((1 - 3) / 3, 4)
+    assert figures["previous_period"]["change"] == round((2 - 3) / 3, 4)
+    assert figures["by_digipunt"] == [
+        {"digipunt": digipunt_a.pk, "name": "Bibliotheek A", "count": 1},
+        {"digipunt": wijkhuis.pk, "name": "Wijkhuis A", "count": 1},
+    ]
+    assert figures["by_topic"] == [{"topic": "taxes", "name": "Belastingen (MyMinfin)", "count": 2}]
     assert stats.unmet_demand([municipality_a.pk], period) == figures["unmet_demand_detail"]
     assert stats.appointment_figures([municipality_a.pk], period) == figures["appointments"]
     assert stats.walk_in_figures([municipality_a.pk], period) == figures["walk_ins"]
@@ -110,6 +117,8 @@ def test_one_digipunt(municipality_a, digipunt_a, demand, frozen_now):
     # An SMS names no digipunt; a waitlist entry for any digipunt counts for each.
     assert figures["unmet_demand_detail"] == {"sms_without_slot": 0, "waitlisted": 2, "walk_ins_left": 1}
     assert figures["previous_period"]["total"] == 2
+    assert figures["total"] == 1
+    assert [row["name"] for row in figures["by_digipunt"]] == ["Bibliotheek A"]
     assert stats.unmet_demand([municipality_a.pk], period, digipunt_a.pk) == figures["unmet_demand_detail"]
 
 
