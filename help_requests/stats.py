@@ -214,7 +214,8 @@ def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int
         named=("topic_id", Topic, TOPIC_NAMES),
     ):
         by_topic_id[topic_id] = by_topic_id.get(topic_id, 0) + count
-        topics[topic_id] = Topic(pk=topic_id, **dict(zip(TOPIC_NAMES, names, strict=True)))
+        if topic_id not in topics:  # a row per month: one Topic each, for its name in the language
+            topics[topic_id] = Topic(pk=topic_id, **dict(zip(TOPIC_NAMES, names, strict=True)))
     by_week, heatmap = _time_of_day(
         rows(
             _scope(
