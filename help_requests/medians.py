@@ -92,9 +92,11 @@ def counts_by(using: str, **grouped) -> dict:
     """Several `count_by`s (name → (queryset, field)) in one statement, UNION ALL: a dict of
     {value: count} per name."""
     parts, params = [], []
+    quote = connections[using].ops.quote_name
     for name, (queryset, field) in grouped.items():
         sql, part_params = queryset.values(field).order_by().query.sql_with_params()
-        parts.append(f'SELECT %s, "{field}", COUNT(*) FROM ({sql}) AS {name}_rows GROUP BY "{field}"')
+        column = quote(field)
+        parts.append(f"SELECT %s, {column}, COUNT(*) FROM ({sql}) AS {quote(name)} GROUP BY {column}")
         params.extend([name, *part_params])
     counts = {name: {} for name in grouped}
     with connections[using].cursor() as cursor:
