@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments.models import Appointment, WaitlistEntry, WalkIn
-from help_requests.medians import SecondsBetween, median
+from help_requests.medians import SecondsBetween, count_sql, counts_by, median_sql, one_row, rows
 from help_requests.models import HelpRequest, HelpRequestTopic, Outcome
 from helpdesk.models import Digipunt, Topic
 from sms.models import InboundMessage
@@ -125,14 +125,20 @@ def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _cube(requests) -> list[dict]:
+CUBE = ("month", "digipunt_id", "channel", "outcome", "referred_to")
+TOPIC_NAMES = ("code", "name_nl", "name_fr", "name_en")
+
+
+def _cube(requests) -> list[tuple]:
     """One pass over the period: counts and sums per (digipunt, channel, outcome, month, referral).
 
     At most a few thousand groups, from which the totals and every breakdown but topics and
-    time of day are summed in Python: one scan of the rows instead of one per figure."""
+    time of day are summed in Python: one scan of the rows instead of one per figure. A row is
+    the five CUBE keys, then count, minutes, alone, first, returning, confirmed, overdue, and
+    the digipunt's name."""
     today = timezone.localdate()
-    return list(
-        requests.values("month", "digipunt_id", "channel", "outcome", "referred_to")
+    return rows(
+        requests.values(*CUBE)
         .annotate(
             count=Count("*"),
             minutes=Sum("duration_minutes"),
@@ -145,71 +151,113 @@ def _cube(requests) -> list[dict]:
                 "follow_up_on", filter=Q(referral_confirmed_at__isnull=True, follow_up_on__lt=today)
             ),
         )
-        .order_by()
+        .order_by(),
+        named=("digipunt_id", Digipunt, ["name"]),
     )
 
 
-def _sum_by(cube: list[dict], key: str, value: str = "count") -> dict:
-    sums = {}
+TOTALS = ("count", "minutes", "alone", "first", "returning")
+
+
+def _breakdowns(cube: list[tuple]) -> dict:
+    """The totals and breakdowns of the cube, in one pass over its rows."""
+    totals = [0] * len(TOTALS)
+    referrals = dict.fromkeys(("total", "confirmed", "overdue"), 0)
+    by = {key: {} for key in (*CUBE, "name")}
+    by_key = [by[key] for key in CUBE[:4]]
     for row in cube:
-        sums[row[key]] = sums.get(row[key], 0) + row[value]
-    return sums
+        count = row[5]
+        for column, value in enumerate(row[5:10]):
+            totals[column] += value
+        for column, sums in enumerate(by_key):
+            sums[row[column]] = sums.get(row[column], 0) + count
+        by["name"][row[1]] = row[12]
+        if row[3] == Outcome.REFERRED:
+            referrals["total"] += count
+            referrals["confirmed"] += row[10]
+            referrals["overdue"] += row[11]
+            by["referred_to"][row[4]] = by["referred_to"].get(row[4], 0) + count
+    return {"totals": dict(zip(TOTALS, totals, strict=True)), "referrals": referrals, "by": by}
+
+
+def _time_of_day(times: list[tuple]) -> tuple[list[dict], list[dict]]:
+    """The ISO weeks and the weekday x hour heatmap from (week, weekday, hour, count) rows."""
+    weeks, cells = {}, {}
+    for week, weekday, hour, count in times:  # the loops inline: a few thousand rows per call
+        weeks[week] = weeks.get(week, 0) + count
+        if hour is not None:
+            cells[weekday, hour] = cells.get((weekday, hour), 0) + count
+    by_week = [
+        {"week": f"{week // 100}-W{week % 100:02d}", "count": count} for week, count in sorted(weeks.items())
+    ]
+    heatmap = [
+        {"weekday": weekday, "hour": hour, "count": count} for (weekday, hour), count in sorted(cells.items())
+    ]
+    return by_week, heatmap
 
 
 def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int | None = None) -> dict:
-    """All figures for the municipalities (None: all) and period, optionally one digipunt."""
-    requests = help_requests(municipality_ids, period, digipunt_id)
-    cube = _cube(requests)
-    total = sum(row["count"] for row in cube)
+    """All figures for the municipalities (None: all) and period, optionally one digipunt.
 
-    def total_of(value):
-        return sum(row[value] for row in cube)
-
+    Five statements: the figures cube (with the digipunten's names), topics (with theirs), time
+    of day, appointments and walk-ins by status, and one row with every single value (the
+    previous period's total, the medians, the unmet demand counts)."""
+    sums = _breakdowns(_cube(help_requests(municipality_ids, period, digipunt_id)))
+    totals, referrals, by = sums["totals"], sums["referrals"], sums["by"]
+    total = totals["count"]
     topic_links = _scope(
         topic_links_in(period), municipality_ids, digipunt_id, digipunt_field="help_request__digipunt_id"
     )
-    by_topic_id = _sum_by(
-        list(topic_links.values("month", "topic_id").annotate(count=Count("*")).order_by()), "topic_id"
-    )
-    topics = {t.pk: t for t in Topic.objects.filter(pk__in=by_topic_id)}
-    by_digipunt_id = _sum_by(cube, "digipunt_id")
-    places = {d.pk: d for d in Digipunt.objects.filter(pk__in=by_digipunt_id)}
-    times = list(
-        _scope(
-            HelpRequest.objects.filter(
-                iso_week__range=_weeks(period), date__range=(period.first, period.last)
-            ),
-            municipality_ids,
-            digipunt_id,
+    by_topic_id, topics = {}, {}
+    for _month, topic_id, count, *names in rows(
+        topic_links.values("month", "topic_id").annotate(count=Count("*")),
+        named=("topic_id", Topic, TOPIC_NAMES),
+    ):
+        by_topic_id[topic_id] = by_topic_id.get(topic_id, 0) + count
+        if topic_id not in topics:  # a row per month: one Topic each, for its name in the language
+            topics[topic_id] = Topic(pk=topic_id, **dict(zip(TOPIC_NAMES, names, strict=True)))
+    by_week, heatmap = _time_of_day(
+        rows(
+            _scope(
+                HelpRequest.objects.filter(
+                    iso_week__range=_weeks(period), date__range=(period.first, period.last)
+                ),
+                municipality_ids,
+                digipunt_id,
+            )
+            .values("iso_week", "weekday", "hour")
+            .annotate(count=Count("*"))
+            .order_by()
         )
-        .values("iso_week", "weekday", "hour")
-        .annotate(count=Count("*"))
-        .order_by()
     )
-    by_week = [
-        {"week": f"{week // 100}-W{week % 100:02d}", "count": count}
-        for week, count in sorted(_sum_by(times, "iso_week").items())
-    ]
-    heatmap = [
-        {"weekday": weekday, "hour": hour, "count": count}
-        for (weekday, hour), count in sorted(
-            _sum_by(
-                [{**row, "cell": (row["weekday"], row["hour"])} for row in times if row["hour"] is not None],
-                "cell",
-            ).items()
-        )
-    ]
-    referred = [row for row in cube if row["outcome"] == Outcome.REFERRED]
-    referral_total = sum(row["count"] for row in referred)
-    confirmed = sum(row["confirmed"] for row in referred)
-    previous_total = help_requests(municipality_ids, period.previous(), digipunt_id).count()
+    appointments = _appointments(municipality_ids, period, digipunt_id)
+    tickets = _walk_ins(municipality_ids, period, digipunt_id)
+    sms, waitlist = _unmet_sources(municipality_ids, period, digipunt_id)
+    single = one_row(
+        HelpRequest.objects.db,
+        previous_total=count_sql(help_requests(municipality_ids, period.previous(), digipunt_id)),
+        lead_seconds=_lead_time(appointments),
+        wait_seconds=_wait(tickets),
+        waitlisted=count_sql(waitlist),
+        **({} if sms is None else {"sms_without_slot": count_sql(sms)}),
+    )
+    by_status = counts_by(
+        HelpRequest.objects.db, appointments=(appointments, "status"), walk_ins=(tickets, "status")
+    )
+    walk_ins = _walk_in_figures(by_status["walk_ins"], single["wait_seconds"])
+    unmet = {
+        "sms_without_slot": single.get("sms_without_slot", 0),
+        "waitlisted": single["waitlisted"],
+        "walk_ins_left": walk_ins["left"],
+    }
+    previous_total = single["previous_total"]
     return {
         "period": {"from": period.first.isoformat(), "to": period.last.isoformat()},
         "total": total,
-        "help_hours": round(total_of("minutes") / 60, 1),
-        "self_reliance_share": share(total_of("alone"), total),
-        "first_visits": total_of("first"),
-        "returning_visits": total_of("returning"),
+        "help_hours": round(totals["minutes"] / 60, 1),
+        "self_reliance_share": share(totals["alone"], total),
+        "first_visits": totals["first"],
+        "returning_visits": totals["returning"],
         "by_topic": sorted(
             (
                 {"topic": topics[pk].code, "name": topics[pk].name, "count": n}
@@ -217,28 +265,25 @@ def summary(municipality_ids: list[int] | None, period: Period, digipunt_id: int
             ),
             key=lambda row: (-row["count"], row["topic"]),
         ),
-        "by_channel": _ranked(_sum_by(cube, "channel"), "channel"),
-        "by_outcome": _ranked(_sum_by(cube, "outcome"), "outcome"),
+        "by_channel": _ranked(by["channel"], "channel"),
+        "by_outcome": _ranked(by["outcome"], "outcome"),
         "by_digipunt": sorted(
-            ({"digipunt": pk, "name": places[pk].name, "count": n} for pk, n in by_digipunt_id.items()),
+            ({"digipunt": pk, "name": by["name"][pk], "count": n} for pk, n in by["digipunt_id"].items()),
             key=lambda row: (-row["count"], row["name"]),
         ),
         "by_month": [
-            {"month": month.strftime("%Y-%m"), "count": count}
-            for month, count in sorted(_sum_by(cube, "month").items())
+            {"month": str(month)[:7], "count": count} for month, count in sorted(by["month"].items())
         ],
         "by_week": by_week,
         "heatmap": heatmap,
         "referrals": {
-            "total": referral_total,
-            "confirmed": confirmed,
-            "overdue": sum(row["overdue"] for row in referred),
-            "open": referral_total - confirmed,
-            "by_referred_to": _ranked(_sum_by(referred, "referred_to"), "referred_to"),
+            **referrals,
+            "open": referrals["total"] - referrals["confirmed"],
+            "by_referred_to": _ranked(by["referred_to"], "referred_to"),
         },
-        "appointments": appointment_figures(municipality_ids, period, digipunt_id),
-        "walk_ins": walk_in_figures(municipality_ids, period, digipunt_id),
-        "unmet_demand_detail": (unmet := unmet_demand(municipality_ids, period, digipunt_id)),
+        "appointments": _appointment_figures(by_status["appointments"], single["lead_seconds"]),
+        "walk_ins": walk_ins,
+        "unmet_demand_detail": unmet,
         "unmet_demand": sum(unmet.values()),
         "previous_period": {
             "from": period.previous().first.isoformat(),
@@ -255,19 +300,24 @@ def _ranked(counts: dict, name: str) -> list[dict]:
     )
 
 
-def appointment_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
+def _appointments(municipality_ids, period: Period, digipunt_id):
     start, end = period.moments()
-    appointments = _scope(
+    return _scope(
         Appointment.objects.filter(start__gte=start, start__lt=end),
         municipality_ids,
         digipunt_id,
         municipality_field="digipunt__municipality_id",
     )
-    counts = count_by(appointments, "status")
-    due = counts.get(Status.COMPLETED, 0) + counts.get(Status.NO_SHOW, 0)
-    lead_seconds = median(
+
+
+def _lead_time(appointments):
+    return median_sql(
         appointments.exclude(status=Status.CANCELLED), SecondsBetween(F("start"), F("created_at"))
     )
+
+
+def _appointment_figures(counts: dict, lead_seconds: float | None) -> dict:
+    due = counts.get(Status.COMPLETED, 0) + counts.get(Status.NO_SHOW, 0)
     return {
         "booked": sum(counts.values()),
         "completed": counts.get(Status.COMPLETED, 0),
@@ -278,17 +328,29 @@ def appointment_figures(municipality_ids, period: Period, digipunt_id=None) -> d
     }
 
 
-def walk_in_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
-    tickets = _scope(
+def appointment_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
+    appointments = _appointments(municipality_ids, period, digipunt_id)
+    return _appointment_figures(
+        count_by(appointments, "status"), one_row(appointments.db, lead=_lead_time(appointments))["lead"]
+    )
+
+
+def _walk_ins(municipality_ids, period: Period, digipunt_id):
+    return _scope(
         WalkIn.objects.filter(day__range=(period.first, period.last)),
         municipality_ids,
         digipunt_id,
         municipality_field="digipunt__municipality_id",
     )
-    counts = count_by(tickets, "status")
-    wait_seconds = median(
+
+
+def _wait(tickets):
+    return median_sql(
         tickets.filter(called_at__isnull=False), SecondsBetween(F("called_at"), F("arrived_at"))
     )
+
+
+def _walk_in_figures(counts: dict, wait_seconds: float | None) -> dict:
     return {
         "arrived": sum(counts.values()),
         "served": counts.get(WalkIn.Status.SERVED, 0),
@@ -297,28 +359,43 @@ def walk_in_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
     }
 
 
-def unmet_demand(municipality_ids, period: Period, digipunt_id=None) -> dict:
-    """Demand nobody could meet: SMS conversations that found no time, people put on the
-    waitlist, walk-ins who left without help."""
+def walk_in_figures(municipality_ids, period: Period, digipunt_id=None) -> dict:
+    tickets = _walk_ins(municipality_ids, period, digipunt_id)
+    return _walk_in_figures(count_by(tickets, "status"), one_row(tickets.db, wait=_wait(tickets))["wait"])
+
+
+def _unmet_sources(municipality_ids, period: Period, digipunt_id):
+    """The SMS conversations that found no time (None for one digipunt: an SMS names none) and
+    the people put on the waitlist."""
     start, end = period.moments()
-    sms = InboundMessage.objects.filter(
-        event=InboundMessage.Event.NO_SLOT, received_at__gte=start, received_at__lt=end
-    )
-    if municipality_ids is not None:
-        sms = sms.filter(municipality_id__in=municipality_ids)
+    sms = None
+    if digipunt_id is None:
+        sms = InboundMessage.objects.filter(
+            event=InboundMessage.Event.NO_SLOT, received_at__gte=start, received_at__lt=end
+        )
+        if municipality_ids is not None:
+            sms = sms.filter(municipality_id__in=municipality_ids)
     waitlist = _scope(
         WaitlistEntry.objects.filter(created_at__gte=start, created_at__lt=end), municipality_ids, None
     )
     if digipunt_id is not None:
         waitlist = waitlist.filter(Q(digipunt_id=digipunt_id) | Q(digipunt__isnull=True))
-    left = _scope(
-        WalkIn.objects.filter(day__range=(period.first, period.last), status=WalkIn.Status.LEFT),
-        municipality_ids,
-        digipunt_id,
-        municipality_field="digipunt__municipality_id",
+    return sms, waitlist
+
+
+def unmet_demand(municipality_ids, period: Period, digipunt_id=None) -> dict:
+    """Demand nobody could meet: SMS conversations that found no time, people put on the
+    waitlist, walk-ins who left without help."""
+    sms, waitlist = _unmet_sources(municipality_ids, period, digipunt_id)
+    left = _walk_ins(municipality_ids, period, digipunt_id).filter(status=WalkIn.Status.LEFT)
+    single = one_row(
+        waitlist.db,
+        waitlisted=count_sql(waitlist),
+        walk_ins_left=count_sql(left),
+        **({} if sms is None else {"sms_without_slot": count_sql(sms)}),
     )
     return {
-        "sms_without_slot": sms.count() if digipunt_id is None else 0,
-        "waitlisted": waitlist.count(),
-        "walk_ins_left": left.count(),
+        "sms_without_slot": single.get("sms_without_slot", 0),
+        "waitlisted": single["waitlisted"],
+        "walk_ins_left": single["walk_ins_left"],
     }
