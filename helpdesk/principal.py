@@ -1,0 +1,141 @@
+"""Who an API caller is, cached: token -> user, memberships with their digipunten, and what their
+scope lets them name in a request (the active digipunten of their office roles, the topics they
+see).
+
+Every API call used to read the token and user, the memberships and their digipunten, then the
+digipunt and topic it names: five queries before any work. They change rarely, so they are kept in
+Django's cache (Redis in production, local memory on the embedded default) under a version that
+every change to them bumps, the pattern of `helpdesk.schedule_version`: at once (so the changing
+transaction sees it) and again on commit (so an entry another process built in between, from the
+rows as they were, is never read again). A revoked token, a deactivated user or a removed
+membership therefore stops working with the next request.
+
+Only valid tokens of active users are cached; every refusal goes through DRF's own code. The
+cached user carries no password hash, and the token key is stored only as a digest.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from rest_framework.authtoken.models import Token
+
+from helpdesk import access
+from helpdesk.models import Digipunt, Membership, Municipality, Topic
+
+KEY = "principal:version"
+CACHE_SECONDS = 3600
+# Not cached: the password hash (no secret in the cache) and the login stamp (a login bumps
+# nothing); both are deferred, read from the database if asked for and left alone by save().
+UNCACHED_FIELDS = frozenset({"password", "last_login"})
+
+
+def current() -> str:
+    """The version now; a new one when the cache lost it, so nothing cached before is trusted."""
+    version = cache.get(KEY)
+    if version is None:
+        cache.add(KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(KEY) or uuid.uuid4().hex  # a cache that keeps nothing: always new
+    return version
+
+
+def _new_version() -> None:
+    cache.set(KEY, uuid.uuid4().hex, timeout=None)
+
+
+def bump() -> None:
+    """Something a caller's identity or scope rests on changed: forget every cached principal."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    token_created: object
+    user_values: dict  # the user's concrete fields by attname, without UNCACHED_FIELDS
+    memberships: list  # Membership rows with municipality and prefetched digipunten
+    # What the request's fields may name; None for a network administrator (all of them: the
+    # fields ask the database, as before, rather than caching the whole network per caller).
+    digipunten: dict | None  # pk -> active Digipunt of the caller's office roles
+    topics: dict | None  # code -> active Topic the caller sees
+
+    def user(self):
+        model = get_user_model()
+        names = list(self.user_values)
+        user = model.from_db("default", names, [self.user_values[name] for name in names])
+        user._helpdesk_memberships = self.memberships
+        user._helpdesk_principal = self
+        return user
+
+
+def _cache_key(version: str, key: str) -> str:
+    return f"principal:{version}:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def _build(token: Token) -> Principal:
+    user = token.user
+    memberships = access.memberships(user)
+    digipunten = topics = None
+    if not access.is_network_admin(user):
+        digipunten = {
+            d.pk: d for d in access.digipunten_for(user, access.OFFICE_ROLES).filter(is_active=True)
+        }
+        topics = {t.code: t for t in access.scope(Topic.objects.filter(is_active=True), user)}
+    values = {
+        f.attname: getattr(user, f.attname)
+        for f in user._meta.concrete_fields
+        if f.attname not in UNCACHED_FIELDS
+    }
+    return Principal(user.pk, token.created, values, memberships, digipunten, topics)
+
+
+def authenticate(key: str):
+    """(user, token) for a valid token of an active user, or None: let DRF refuse it."""
+    if not isinstance(key, str) or not key:
+        return None
+    cache_key = _cache_key(current(), key)
+    principal = cache.get(cache_key)
+    if principal is None:
+        token = Token.objects.select_related("user").filter(key=key).first()
+        if token is None or not token.user.is_active:
+            return None
+        principal = _build(token)
+        cache.set(cache_key, principal, CACHE_SECONDS)
+    user = principal.user()
+    token = Token(key=key, user_id=principal.user_id, created=principal.token_created)
+    token._state.adding = False
+    token._state.db = "default"
+    token.user = user
+    return user, token
+
+
+def of(user) -> Principal | None:
+    """The cached principal behind a request's user, when it came through a token."""
+    return getattr(user, "_helpdesk_principal", None)
+
+
+def _changed(sender, **kwargs) -> None:
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login stamp says nothing about who may do what
+    bump()
+
+
+def _m2m_changed(sender, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump()
+
+
+def connect() -> None:
+    """Bump on every change a principal rests on (called from HelpdeskConfig.ready)."""
+    for model in (Token, get_user_model(), Membership, Municipality, Digipunt, Topic):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"principal-save-{model._meta.label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"principal-delete-{model._meta.label}")
+    m2m_changed.connect(
+        _m2m_changed, sender=Membership.digipunten.through, dispatch_uid="principal-membership-digipunten"
+    )
