@@ -10,6 +10,12 @@ transaction sees it) and again on commit (so an entry another process built in b
 rows as they were, is never read again). A revoked token, a deactivated user or a removed
 membership therefore stops working with the next request.
 
+The version must be seen by every process, so the cache is used only when it is shared between
+processes (Redis, as in production). Django's local-memory cache is one per process: a token
+revoked through one gunicorn worker would go on working in the others, so with it (the embedded
+default) every request asks the database as DRF does, unless `PRINCIPAL_CACHE_IN_PROCESS = True`
+says there is only one process that matters (the tests; the benchmark, which revokes nothing).
+
 Only valid tokens of active users are cached; every refusal goes through DRF's own code. The
 cached user carries no password hash, and the token key is stored only as a digest.
 """
@@ -18,8 +24,11 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from rest_framework.authtoken.models import Token
@@ -94,9 +103,17 @@ def _build(token: Token) -> Principal:
     return Principal(user.pk, token.created, values, memberships, digipunten, topics)
 
 
+def enabled() -> bool:
+    """Whether principals are cached: the cache is shared by every process, or we are told so."""
+    if getattr(settings, "PRINCIPAL_CACHE_IN_PROCESS", False):
+        return True
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
 def authenticate(key: str):
-    """(user, token) for a valid token of an active user, or None: let DRF refuse it."""
-    if not isinstance(key, str) or not key:
+    """(user, token) for a valid token of an active user from the cache, or None: let DRF look
+    the token up (and refuse it) as it always did."""
+    if not isinstance(key, str) or not key or not enabled():
         return None
     cache_key = _cache_key(current(), key)
     principal = cache.get(cache_key)

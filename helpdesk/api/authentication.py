@@ -11,6 +11,6 @@ class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         found = principal.authenticate(key)
         if found is None:
-            # Unknown token or inactive user: DRF looks again and words the refusal.
+            # Not cached here, unknown or inactive: DRF looks it up and words any refusal.
             return super().authenticate_credentials(key)
         return found

@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 SLOTS = "/api/v1/slots/"
 
 
+@pytest.fixture(autouse=True)
+def _one_process(settings):
+    """The tests' cache is local memory: one process, so the principal cache may use it."""
+    settings.PRINCIPAL_CACHE_IN_PROCESS = True
+
+
 @pytest.fixture
 def caller(staff_a):
     token = Token.objects.create(user=staff_a)
@@ -170,3 +176,13 @@ def test_an_unknown_token_is_refused_by_drf(api):
 def test_session_authentication_still_works(web, staff_a, digipunt_a):
     response = web(staff_a).get(SLOTS, {"digipunt": digipunt_a.pk, "topic": "taxes"})
     assert response.status_code == 200
+
+
+def test_a_cache_of_one_process_is_not_trusted_with_callers(settings, caller, staff_a, digipunt_a):
+    # Several gunicorn workers with local-memory caches would not see each other's bumps.
+    settings.PRINCIPAL_CACHE_IN_PROCESS = False
+    assert slots(caller, digipunt_a).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert slots(caller, digipunt_a).status_code == 200
+    assert any('"authtoken_token"' in q["sql"] for q in queries.captured_queries)
+    assert cache.get(principal._cache_key(principal.current(), Token.objects.get(user=staff_a).key)) is None
