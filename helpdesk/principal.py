@@ -62,24 +62,55 @@ def bump() -> None:
     transaction.on_commit(_new_version)
 
 
+def _fields(model, leave_out=frozenset()) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname not in leave_out)
+
+
+def _values(obj, names) -> tuple:
+    return tuple(getattr(obj, name) for name in names)
+
+
+def _row(model, names, values):
+    """A model instance from cached values, as if loaded by a query (fields left out deferred)."""
+    return model.from_db("default", list(names), list(values))
+
+
+# Rows are cached as plain tuples, not pickled model instances: unpickling a dozen instances took
+# longer than the queries they saved; a row becomes an instance only when a request names it.
 @dataclass(frozen=True)
 class Principal:
     user_id: int
     token_created: object
-    user_values: dict  # the user's concrete fields by attname, without UNCACHED_FIELDS
-    memberships: list  # Membership rows with municipality and prefetched digipunten
-    # What the request's fields may name; None for a network administrator (all of them: the
-    # fields ask the database, as before, rather than caching the whole network per caller).
-    digipunten: dict | None  # pk -> active Digipunt of the caller's office roles
-    topics: dict | None  # code -> active Topic the caller sees
+    user_fields: tuple[str, ...]  # without UNCACHED_FIELDS
+    user_values: tuple
+    # (pk, municipality id, role, ids of the digipunten it is limited to)
+    memberships: tuple[tuple[int, int | None, str, tuple[int, ...]], ...]
+    # What the request's fields may name, as rows; None for a network administrator (all of
+    # them: the fields ask the database, as before, rather than caching the network per caller).
+    digipunten: dict[int, tuple] | None  # pk -> active Digipunt of the caller's office roles
+    topics: dict[str, tuple] | None  # code -> active Topic the caller sees
 
     def user(self):
-        model = get_user_model()
-        names = list(self.user_values)
-        user = model.from_db("default", names, [self.user_values[name] for name in names])
-        user._helpdesk_memberships = self.memberships
+        user = _row(get_user_model(), self.user_fields, self.user_values)
+        user._helpdesk_memberships = [self._membership(user, *m) for m in self.memberships]
         user._helpdesk_principal = self
         return user
+
+    @staticmethod
+    def _membership(user, pk, municipality_id, role, digipunt_ids):
+        membership = Membership(pk=pk, user_id=user.pk, municipality_id=municipality_id, role=role)
+        membership._state.adding = False
+        membership._state.db = "default"
+        membership.helpdesk_digipunt_ids = digipunt_ids  # what helpdesk.access reads
+        return membership
+
+    def digipunt(self, pk: int) -> Digipunt | None:
+        values = self.digipunten.get(pk)
+        return None if values is None else _row(Digipunt, _fields(Digipunt), values)
+
+    def topic(self, code: str) -> Topic | None:
+        values = self.topics.get(code)
+        return None if values is None else _row(Topic, _fields(Topic), values)
 
 
 def _cache_key(version: str, key: str) -> str:
@@ -88,19 +119,21 @@ def _cache_key(version: str, key: str) -> str:
 
 def _build(token: Token) -> Principal:
     user = token.user
-    memberships = access.memberships(user)
+    memberships = tuple(
+        (m.pk, m.municipality_id, m.role, tuple(d.pk for d in m.digipunten.all()))
+        for m in access.memberships(user)
+    )
     digipunten = topics = None
     if not access.is_network_admin(user):
+        names = _fields(Digipunt)
         digipunten = {
-            d.pk: d for d in access.digipunten_for(user, access.OFFICE_ROLES).filter(is_active=True)
+            d.pk: _values(d, names)
+            for d in access.digipunten_for(user, access.OFFICE_ROLES).filter(is_active=True)
         }
-        topics = {t.code: t for t in access.scope(Topic.objects.filter(is_active=True), user)}
-    values = {
-        f.attname: getattr(user, f.attname)
-        for f in user._meta.concrete_fields
-        if f.attname not in UNCACHED_FIELDS
-    }
-    return Principal(user.pk, token.created, values, memberships, digipunten, topics)
+        names = _fields(Topic)
+        topics = {t.code: _values(t, names) for t in access.scope(Topic.objects.filter(is_active=True), user)}
+    names = _fields(type(user), UNCACHED_FIELDS)
+    return Principal(user.pk, token.created, names, _values(user, names), memberships, digipunten, topics)
 
 
 def enabled() -> bool:

@@ -21,13 +21,14 @@ class ScopedDigipuntField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
         # A token caller's digipunten are in the cached principal (helpdesk/principal.py), the
         # same rows get_queryset would find; anything unusual takes DRF's own path.
-        known = getattr(principal.of(self.context["request"].user), "digipunten", None)
-        if known is not None and self.pk_field is None:
+        cached = principal.of(self.context["request"].user)
+        if cached is not None and cached.digipunten is not None and self.pk_field is None:
             pk = _plain_int(data)
             if pk is not None:
-                if pk in known:
-                    return known[pk]
-                self.fail("does_not_exist", pk_value=data)
+                digipunt = cached.digipunt(pk)
+                if digipunt is None:
+                    self.fail("does_not_exist", pk_value=data)
+                return digipunt
         return super().to_internal_value(data)
 
 

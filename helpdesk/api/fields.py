@@ -37,11 +37,12 @@ class TopicCodeField(serializers.SlugRelatedField):
         # A token caller's topics are in the cached principal (helpdesk/principal.py): the active
         # topics of their scope, what get_queryset would find.
         request = self.context.get("request")
-        known = getattr(principal.of(request.user), "topics", None) if request is not None else None
-        if known is not None and self._active_topics and isinstance(data, str):
-            if data in known:
-                return known[data]
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        cached = principal.of(request.user) if request is not None else None
+        if cached is not None and cached.topics is not None and self._active_topics and isinstance(data, str):
+            topic = cached.topic(data)
+            if topic is None:
+                self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+            return topic
         return super().to_internal_value(data)
 
 

@@ -186,3 +186,18 @@ def test_a_cache_of_one_process_is_not_trusted_with_callers(settings, caller, st
         assert slots(caller, digipunt_a).status_code == 200
     assert any('"authtoken_token"' in q["sql"] for q in queries.captured_queries)
     assert cache.get(principal._cache_key(principal.current(), Token.objects.get(user=staff_a).key)) is None
+
+
+def test_saving_a_cached_user_leaves_the_password_and_login_stamp_alone(staff_a):
+    staff_a.last_login = staff_a.date_joined
+    staff_a.save()
+    password = staff_a.password
+    token = Token.objects.create(user=staff_a)
+    principal.authenticate(token.key)  # builds the cached entry
+    user, _ = principal.authenticate(token.key)
+    user.first_name = "Changed"
+    user.save()
+    staff_a.refresh_from_db()
+    assert staff_a.first_name == "Changed"
+    assert staff_a.password == password
+    assert staff_a.last_login == staff_a.date_joined
