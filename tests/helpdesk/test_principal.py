@@ -201,3 +201,30 @@ def test_saving_a_cached_user_leaves_the_password_and_login_stamp_alone(staff_a)
     assert staff_a.first_name == "Changed"
     assert staff_a.password == password
     assert staff_a.last_login == staff_a.date_joined
+
+
+def test_a_list_of_topic_codes_is_read_from_the_cached_caller(staff_a, municipality_b):
+    from types import SimpleNamespace
+
+    from rest_framework import serializers
+
+    from helpdesk.api.fields import TopicCodeField
+
+    Topic.objects.create(code="b_only", name_nl="B", municipality=municipality_b)
+    token = Token.objects.create(user=staff_a)
+    principal.authenticate(token.key)  # builds the cached entry
+    user, _ = principal.authenticate(token.key)
+
+    class Body(serializers.Serializer):
+        topics = TopicCodeField(many=True)
+
+    request = SimpleNamespace(user=user)
+    with CaptureQueriesContext(connection) as queries:
+        body = Body(data={"topics": ["taxes", "banking"]}, context={"request": request})
+        assert body.is_valid(), body.errors
+    assert [t.code for t in body.validated_data["topics"]] == ["taxes", "banking"]
+    assert all(t.pk for t in body.validated_data["topics"])
+    assert not queries.captured_queries
+    body = Body(data={"topics": ["taxes", "b_only"]}, context={"request": request})
+    assert not body.is_valid()
+    assert "b_only" in str(body.errors["topics"])
