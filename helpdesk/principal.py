@@ -108,6 +108,9 @@ class Principal:
         values = self.digipunten.get(pk)
         return None if values is None else _row(Digipunt, _fields(Digipunt), values)
 
+    def all_digipunten(self) -> list[Digipunt]:
+        return [self.digipunt(pk) for pk in self.digipunten]
+
     def topic(self, code: str) -> Topic | None:
         values = self.topics.get(code)
         return None if values is None else _row(Topic, _fields(Topic), values)

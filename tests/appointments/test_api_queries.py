@@ -43,6 +43,20 @@ def test_a_slot_search_for_one_digipunt_and_day_is_one_statement(caller, vera, d
     assert '"appointments_appointment"' in queries.captured_queries[0]["sql"]
 
 
+def test_a_slot_search_at_all_the_callers_digipunten_is_one_statement(caller, vera, digipunt_a, outsider):
+    from tests.factories import DigipuntFactory
+
+    other = DigipuntFactory(municipality=digipunt_a.municipality, name="Gesloten", is_active=False)
+    query = {"topic": "taxes", "from": "2026-11-30", "to": "2026-11-30"}
+    expected = caller.get("/api/v1/slots/", query).json()
+    assert expected
+    assert {s["digipunt"] for s in expected} == {digipunt_a.pk}  # not the inactive one
+    assert other.pk
+    with CaptureQueriesContext(connection) as queries:
+        assert caller.get("/api/v1/slots/", query).json() == expected
+    assert len(queries.captured_queries) == 1, [q["sql"][:80] for q in queries.captured_queries]
+
+
 def booking(digipunt, start, phone):
     return {
         "digipunt": digipunt.pk,
