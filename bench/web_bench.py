@@ -8,11 +8,12 @@ Seeds one municipality (4 digipunten with one desk and one volunteer each), then
 2. starts gunicorn (gthread workers) on a free port with DEBUG off, and drives it from several
    load-generator processes (http.client, keep-alive, one connection per thread):
    - the highest request rate (closed loop) of GET /healthz (a minimal Django view: one SELECT 1
-     through the whole middleware stack) and of a signed POST /sms/inbound/ (each from a new
-     number, so each is a real conversation step: first SMS -> topic menu), of a free-text
-     answer to that menu ("mijn gsm" -> 3 slots, after an untimed first SMS from each number),
-     and of a signed POST /voice/inbound/ (each a new call: the call and step rows, the welcome
-     TwiML);
+     through the whole middleware stack), of the two floors (bench/bench_urls.py, bench-only: the
+     cheapest authenticated DRF call and the cheapest signed Twilio webhook), of a signed POST
+     /sms/inbound/ (each from a new number, so each is a real conversation step: first SMS ->
+     topic menu), of a free-text answer to that menu ("mijn gsm" -> 3 slots, after an untimed
+     first SMS from each number), and of a signed POST /voice/inbound/ (each a new call: the call
+     and step rows, the welcome TwiML);
    - then the webhook at a fixed rate of half its highest rate (open loop: requests leave on a
      schedule, latency is measured from the scheduled time), p50 and p99;
    - booking through the API (POST /api/v1/appointments/) on distinct slots from concurrent
@@ -41,6 +42,26 @@ from web_server import THREADS, WORKERS, Gunicorn  # noqa: E402
 BOOK_STATEMENT_GOAL = 12
 CLIENT_PROCESSES, CLIENT_THREADS = 3, 2  # closed loop: 6 connections in flight
 OPEN_PROCESSES, OPEN_THREADS = 3, 4  # open loop: 12 connections to keep the schedule
+
+
+FLOOR_API, FLOOR_TWILIO = "/bench/floor/api/", "/bench/floor/twilio/"
+
+
+def floor_tokens(municipality, closed: dict) -> list[list[str]]:
+    """API tokens of new staff members of `municipality`, [process][thread] of a closed loop."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from helpdesk.models import Membership, Role
+
+    tokens = []
+    for p in range(closed["processes"]):
+        tokens.append([])
+        for t in range(closed["threads"]):
+            user = get_user_model().objects.create(username=f"benchfloor{p}_{t}")
+            Membership.objects.create(user=user, municipality=municipality, role=Role.STAFF)
+            tokens[p].append(Token.objects.create(user=user).key)
+    return tokens
 
 
 def main():
@@ -97,6 +118,14 @@ def main():
             **closed,
         )
         healthz = load(port, {"kind": "healthz"}, duration=phase, **closed)
+        # The floors (bench/bench_urls.py): what an authenticated DRF call and a signed webhook
+        # cost before any work. One caller per client thread, so no throttle answers 429.
+        floor_api_kind = {"kind": "slots", "tokens": floor_tokens(municipality, closed), "path": FLOOR_API}
+        load(port, floor_api_kind, duration=warm, **closed)
+        floor_api = load(port, floor_api_kind, duration=phase, **closed)
+        floor_twilio_kind = {"kind": "signed", "base_url": server.base_url, "path": FLOOR_TWILIO}
+        load(port, floor_twilio_kind, duration=warm, **closed)
+        floor_twilio = load(port, floor_twilio_kind, duration=phase, **closed)
         # Slot search through the API: one digipunt, one day (a weekday with free slots).
         day = pool_api[0].start.date().isoformat()
         slots_kind = {
@@ -170,6 +199,8 @@ def main():
         voice=voice,
         fixed=fixed,
         fixed_healthz=fixed_healthz,
+        floor_api=floor_api,
+        floor_twilio=floor_twilio,
         sentence=sentence,
         answer=answer,
         api=api,
@@ -223,6 +254,31 @@ def main():
             note=p99_goal,
         ),
     ]
+    for key, name, result in (
+        ("floor_api", f"floor: authenticated DRF call answering [] ({FLOOR_API})", floor_api),
+        ("floor_twilio", f"floor: signed Twilio webhook, <Response/> ({FLOOR_TWILIO})", floor_twilio),
+    ):
+        figures += [
+            figure(
+                f"{key}_rps",
+                f"{name}, max rate ({connections})",
+                result["ok_rps"],
+                "req/s",
+                baseline=healthz["ok_rps"],
+                baseline_name="GET /healthz, same server, same clients",
+                better="higher",
+                note=f"bench-only URL (bench/bench_urls.py); non-2xx {errors(result)}",
+            ),
+            figure(
+                f"{key}_p50_ms",
+                f"{name}, max rate ({connections}): p50",
+                result["p50_ms"],
+                "ms",
+                baseline=healthz["p50_ms"],
+                baseline_name="GET /healthz p50, same server, same clients",
+                note="what the stack costs before any work",
+            ),
+        ]
     figures.append(
         figure(
             "webhook_answer_rps",

@@ -3,8 +3,9 @@
 one keep-alive connection (http.client) per thread. No Django here, beyond closing its
 connections before the fork.
 
-The requests: GET /healthz, a signed POST /sms/inbound/ from a new number each time, and
-POST /api/v1/appointments/ on given slots; `contention` releases several clients at once on one
+The requests: GET /healthz, a signed POST /sms/inbound/ from a new number each time, a signed
+POST to any path (the floor webhook), an authenticated GET of any path (slots, the floor API call),
+and POST /api/v1/appointments/ on given slots; `contention` releases several clients at once on one
 slot.
 """
 
@@ -48,7 +49,9 @@ def _requests(kind: dict, process: int, thread: int):
             }
             yield "POST", "/sms/inbound/", urlencode(params), headers
     elif kind["kind"] == "slots":
-        headers = {"Authorization": f"Token {kind['token']}"}
+        # Any authenticated GET; `tokens` [process][thread]: one caller per client thread.
+        token = kind["tokens"][process][thread] if "tokens" in kind else kind["token"]
+        headers = {"Authorization": f"Token {token}"}
         while True:
             yield "GET", kind["path"], None, headers
     elif kind["kind"] == "voice":
@@ -70,6 +73,19 @@ def _requests(kind: dict, process: int, thread: int):
                 "X-Twilio-Signature": validator.compute_signature(url, params),
             }
             yield "POST", "/voice/inbound/", urlencode(params), headers
+    elif kind["kind"] == "signed":
+        # A signed Twilio-like POST to `path` (the floor webhook of bench/bench_urls.py).
+        from twilio.request_validator import RequestValidator
+
+        validator = RequestValidator(DEV_TOKEN)
+        url = kind["base_url"] + kind["path"]
+        for n in itertools.count():
+            params = {"MessageSid": f"SM{process:02d}{thread:02d}{n:028d}", "AccountSid": "AC" + "0" * 32}
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": validator.compute_signature(url, params),
+            }
+            yield "POST", kind["path"], urlencode(params), headers
     elif kind["kind"] == "booking":
         headers = {"Content-Type": "application/json", "Authorization": f"Token {kind['token']}"}
         for body in kind["bodies"][process][thread]:

@@ -30,6 +30,13 @@ def memberships(user) -> list[Membership]:
     return cached
 
 
+def digipunt_ids(membership: Membership) -> tuple[int, ...]:
+    """The digipunten a membership is limited to (none: all of its municipality's); a membership
+    of a cached API caller (helpdesk/principal.py) carries them, others read their prefetch."""
+    ids = getattr(membership, "helpdesk_digipunt_ids", None)
+    return ids if ids is not None else tuple(d.pk for d in membership.digipunten.all())
+
+
 def is_network_admin(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
@@ -103,11 +110,11 @@ def digipunten_for(user, roles: Iterable[str] = ALL_ROLES) -> QuerySet:
     queryset = scope(Digipunt.objects.all(), user, roles)
     if is_network_admin(user):
         return queryset
-    limited = [m for m in memberships(user) if m.role == Role.STAFF and m.digipunten.all()]
+    limited = [m for m in memberships(user) if m.role == Role.STAFF and digipunt_ids(m)]
     if not limited:
         return queryset
     limited_municipalities = {m.municipality_id for m in limited}
-    allowed_ids = {d.pk for m in limited for d in m.digipunten.all()}
+    allowed_ids = {pk for m in limited for pk in digipunt_ids(m)}
     return queryset.filter(~Q(municipality_id__in=limited_municipalities) | Q(pk__in=allowed_ids))
 
 

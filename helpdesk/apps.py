@@ -8,6 +8,11 @@ class HelpdeskConfig(AppConfig):
     name = "helpdesk"
     verbose_name = _("Digipunt Helpdesk")
 
+    def ready(self):
+        from helpdesk import principal
+
+        principal.connect()
+
 
 class HelpdeskAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -5,7 +5,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from appointments.models import Appointment, Channel
-from helpdesk import access, dates
+from helpdesk import access, dates, principal
 from helpdesk.api.fields import TopicCodeField
 from helpdesk.languages import SPOKEN_LANGUAGES, Language
 from helpdesk.phones import REGION
@@ -17,6 +17,27 @@ class ScopedDigipuntField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return access.digipunten_for(self.context["request"].user, access.OFFICE_ROLES).filter(is_active=True)
+
+    def to_internal_value(self, data):
+        # A token caller's digipunten are in the cached principal (helpdesk/principal.py), the
+        # same rows get_queryset would find; anything unusual takes DRF's own path.
+        cached = principal.of(self.context["request"].user)
+        if cached is not None and cached.digipunten is not None and self.pk_field is None:
+            pk = _plain_int(data)
+            if pk is not None:
+                digipunt = cached.digipunt(pk)
+                if digipunt is None:
+                    self.fail("does_not_exist", pk_value=data)
+                return digipunt
+        return super().to_internal_value(data)
+
+
+def _plain_int(data) -> int | None:
+    if type(data) is int:
+        return data
+    if isinstance(data, str) and 0 < len(data) <= 18 and data.isascii() and data.isdigit():
+        return int(data)
+    return None
 
 
 class SlotQuerySerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from helpdesk import access
+from helpdesk import access, principal
 from helpdesk.languages import SPOKEN_LANGUAGES
 from helpdesk.models import Topic
 
@@ -23,6 +23,7 @@ class TopicCodeField(serializers.SlugRelatedField):
     }
 
     def __init__(self, **kwargs):
+        self._active_topics = "queryset" not in kwargs and kwargs.get("slug_field", "code") == "code"
         kwargs.setdefault("slug_field", "code")
         kwargs.setdefault("queryset", Topic.objects.filter(is_active=True))
         super().__init__(**kwargs)
@@ -31,6 +32,18 @@ class TopicCodeField(serializers.SlugRelatedField):
         queryset = super().get_queryset()
         request = self.context.get("request")
         return access.scope(queryset, request.user) if request is not None else queryset
+
+    def to_internal_value(self, data):
+        # A token caller's topics are in the cached principal (helpdesk/principal.py): the active
+        # topics of their scope, what get_queryset would find.
+        request = self.context.get("request")
+        cached = principal.of(request.user) if request is not None else None
+        if cached is not None and cached.topics is not None and self._active_topics and isinstance(data, str):
+            topic = cached.topic(data)
+            if topic is None:
+                self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+            return topic
+        return super().to_internal_value(data)
 
 
 class LanguageListField(serializers.ListField):
