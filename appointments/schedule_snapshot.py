@@ -19,6 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from helpdesk import schedule_version
+from helpdesk.cache_versions import layout
 from helpdesk.models import Closure, Digipunt, Municipality, OpeningHours
 from helpdesk.opening import public_holiday
 from volunteers.models import Absence, Availability, Volunteer
@@ -197,7 +198,7 @@ def for_municipality(municipality_id: int) -> Snapshot:
     snapshot = _memo.get(key)
     if snapshot is not None:
         return snapshot
-    cache_key = "schedule:snapshot:{}:{}:{}".format(*key)
+    cache_key = "schedule:snapshot:{}:{}:{}:{}".format(layout(__name__), *key)
     snapshot = cache.get(cache_key)
     if snapshot is None:
         snapshot = _build(municipality_id, today)

@@ -14,14 +14,13 @@ TOPICS_CACHE_SECONDS at the latest.
 import copy
 import datetime
 import time
-import uuid
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 
 from appointments.models import Appointment, WalkIn
+from helpdesk.cache_versions import CacheVersion, layout
 from helpdesk.models import Digipunt, Topic
 
 PAGE_SIZE = 8  # numbered 1 to 8 on every page
@@ -61,30 +60,15 @@ def _cached_demand(municipality_id: int, now: datetime.datetime) -> dict[int, in
     return counts
 
 
-TOPICS_VERSION_KEY = "conversations:topics:version"
 TOPICS_CACHE_SECONDS = 600
 TOPICS_MEMO_SECONDS = 60  # this process asks the shared cache again after this
 _topics_memo: dict[tuple[str, int], tuple[float, tuple[Topic, ...]]] = {}
 MEMO_SIZE = 256
 
 
-def _topics_version() -> str:
-    version = cache.get(TOPICS_VERSION_KEY)
-    if version is None:
-        cache.add(TOPICS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(TOPICS_VERSION_KEY) or uuid.uuid4().hex  # a cache that keeps nothing
-    return version
-
-
-def _new_topics_version() -> None:
-    cache.set(TOPICS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-def topics_changed() -> None:
-    """A topic changed: forget every cached topic list, now and when the change commits (so a
-    list another process read in between, without the change, is not used again)."""
-    _new_topics_version()
-    transaction.on_commit(_new_topics_version)
+_topics_version = CacheVersion("conversations:topics")
+# A topic changed: forget every cached topic list, now and when the change commits.
+topics_changed = _topics_version.bump
 
 
 def _changed(sender, **kwargs) -> None:
@@ -100,11 +84,11 @@ def connect() -> None:
 def active_topics(municipality_id: int) -> list[Topic]:
     """Every active topic of the municipality (the network's and its own), in the taxonomy's
     order; cached (see the module's docstring). The rows are shared: read them, never change them."""
-    key = (_topics_version(), municipality_id)
+    key = (_topics_version.current(), municipality_id)
     moment = time.monotonic()
     entry = _topics_memo.get(key)
     if entry is None or entry[0] <= moment:
-        cache_key = "conversations:topics:{}:{}".format(*key)
+        cache_key = "conversations:topics:{}:{}:{}".format(layout(__name__, Topic), *key)
         topics = cache.get(cache_key)
         if topics is None:
             topics = tuple(Topic.objects.for_municipality(municipality_id).filter(is_active=True))

@@ -21,7 +21,6 @@ cached user carries no password hash, and the token key is stored only as a dige
 """
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,37 +28,22 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from rest_framework.authtoken.models import Token
 
 from helpdesk import access
+from helpdesk.cache_versions import CacheVersion, layout
 from helpdesk.models import Digipunt, Membership, Municipality, Topic
 
-KEY = "principal:version"
 CACHE_SECONDS = 3600
 # Not cached: the password hash (no secret in the cache) and the login stamp (a login bumps
 # nothing); both are deferred, read from the database if asked for and left alone by save().
 UNCACHED_FIELDS = frozenset({"password", "last_login"})
 
 
-def current() -> str:
-    """The version now; a new one when the cache lost it, so nothing cached before is trusted."""
-    version = cache.get(KEY)
-    if version is None:
-        cache.add(KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(KEY) or uuid.uuid4().hex  # a cache that keeps nothing: always new
-    return version
-
-
-def _new_version() -> None:
-    cache.set(KEY, uuid.uuid4().hex, timeout=None)
-
-
-def bump() -> None:
-    """Something a caller's identity or scope rests on changed: forget every cached principal."""
-    _new_version()
-    transaction.on_commit(_new_version)
+_version = CacheVersion("principal")
+current = _version.current
+bump = _version.bump  # something a caller's identity or scope rests on changed
 
 
 def _fields(model, leave_out=frozenset()) -> tuple[str, ...]:
@@ -117,7 +101,8 @@ class Principal:
 
 
 def _cache_key(version: str, key: str) -> str:
-    return f"principal:{version}:{hashlib.sha256(key.encode()).hexdigest()}"
+    shape = layout(__name__, Token, get_user_model(), Membership, Digipunt, Topic)
+    return f"principal:{version}:{shape}:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 def _build(token: Token) -> Principal:

@@ -12,29 +12,8 @@ never read again). A stale snapshot can never double-book: the booking function 
 appointments under its locks, and the database constraints have the last word.
 """
 
-import uuid
+from helpdesk.cache_versions import CacheVersion
 
-from django.core.cache import cache
-from django.db import transaction
-
-KEY = "schedule:version"
-
-
-def current() -> str:
-    """The version now; a new one when the cache lost it (restart, eviction, `cache.clear()`), so
-    nothing cached under an earlier version can be mistaken for the present."""
-    version = cache.get(KEY)
-    if version is None:
-        cache.add(KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(KEY) or uuid.uuid4().hex  # a cache that keeps nothing: always new
-    return version
-
-
-def _new_version() -> None:
-    cache.set(KEY, uuid.uuid4().hex, timeout=None)
-
-
-def bump() -> None:
-    """The schedule changed: forget every cached snapshot, now and when the change commits."""
-    _new_version()
-    transaction.on_commit(_new_version)
+_version = CacheVersion("schedule")
+current = _version.current
+bump = _version.bump  # the schedule changed: forget every cached snapshot, now and on commit
