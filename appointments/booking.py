@@ -23,6 +23,7 @@ from appointments.slots import Slot, booking_window, free_slots, grid_starts, le
 from helpdesk import locks
 from helpdesk.localtime import local_zone
 from helpdesk.models import Citizen, Digipunt, Topic
+from helpdesk.sql import insert_statement
 from privacy import audit
 from volunteers.models import Volunteer
 from volunteers.notify import ASSIGNED, notify_volunteer
@@ -271,7 +272,7 @@ def _write(
             # serves (booked now: any entry for this need is served), with the volunteer the
             # e-mail goes to: one statement on PostgreSQL (appointments/booking_writes.py).
             writes = [
-                booking_writes.insert(
+                insert_statement(
                     AppointmentEvent(
                         appointment=appointment,
                         action="booked",
@@ -280,7 +281,7 @@ def _write(
                         channel=channel,
                     )
                 ),
-                *(booking_writes.insert(entry) for entry in entries),
+                *(insert_statement(entry) for entry in entries),
                 booking_writes.update(Citizen, {"last_contact_at": now}, pk=citizen.pk),
                 booking_writes.update(
                     WaitlistEntry,

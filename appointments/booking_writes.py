@@ -18,18 +18,6 @@ from helpdesk.models import Municipality
 from volunteers.models import Volunteer
 
 
-def insert(obj) -> tuple[str, list]:
-    """INSERT of one unsaved model instance (its defaults and auto_now_add filled as save() would)."""
-    fields = [field for field in obj._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-    sql = (
-        f"INSERT INTO {quote(obj._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    return sql, values
-
-
 def update(model, values: dict, **where) -> tuple[str, list]:
     """UPDATE of `model`'s rows: `values` and `where` by field name; a list or tuple in `where`
     is an IN."""

@@ -20,6 +20,7 @@ from conversations import callbacks, understanding
 from conversations.models import CallbackRequest
 from helpdesk import locks, phones
 from helpdesk.models import Citizen, Municipality
+from helpdesk.sql import insert_statement, mark_saved
 from sms import conversation, optout, outbox
 from sms.models import InboundMessage
 from sms.texts import render
@@ -115,21 +116,15 @@ def _store_new(message: InboundMessage) -> bool:
     """INSERT ... ON CONFLICT (message_sid) DO NOTHING RETURNING id: False for a MessageSid
     already stored. One statement and no savepoint: a concurrent duplicate waits on the unique
     index until the first commits, then inserts nothing."""
-    fields = [field for field in InboundMessage._meta.concrete_fields if not field.primary_key]
+    insert, values = insert_statement(message)
     quote = connection.ops.quote_name
-    values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
-    sql = (
-        f"INSERT INTO {quote(InboundMessage._meta.db_table)} "
-        f"({', '.join(quote(field.column) for field in fields)}) VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote('message_sid')}) DO NOTHING RETURNING {quote('id')}"
-    )
+    statement = f"{insert} ON CONFLICT ({quote('message_sid')}) DO NOTHING RETURNING {quote('id')}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(statement, values)
         row = cursor.fetchone()
     if row is None:
         return False
-    message.pk = row[0]
-    message._state.adding, message._state.db = False, connection.alias
+    mark_saved(message, row[0])
     return True
 
 
@@ -302,14 +297,4 @@ def _found_sql(new: Citizen, where: str, key: list) -> tuple[str, list]:
 
 def _made_sql(new: Citizen, *, opted_out: str) -> tuple[str, list]:
     """INSERT ... SELECT of the new row (its opt-out an SQL expression), for a WHERE to follow."""
-    fields = [field for field in Citizen._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    values, params = [], []
-    for field in fields:
-        if field.name == "sms_opt_out":
-            values.append(opted_out)
-        else:
-            values.append("%s")
-            params.append(field.get_db_prep_save(field.pre_save(new, True), connection))
-    columns = ", ".join(quote(field.column) for field in fields)
-    return f"INSERT INTO {_table()} ({columns}) SELECT {', '.join(values)}", params
+    return insert_statement(new, select=True, sql_values={"sms_opt_out": opted_out})

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from helpdesk.models import Citizen
 from helpdesk.phones import can_receive_sms, parse
+from helpdesk.sql import insert_statement, mark_saved
 from sms import backends, gsm, optout
 from sms.models import OutboundMessage
 
@@ -120,22 +121,16 @@ def record_reply(*, citizen: Citizen, body: str, now: datetime.datetime) -> Outb
         sent_at=now,
         attempts=1,
     )
-    fields = [field for field in OutboundMessage._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
+    insert, values = insert_statement(message, select=True)
     sent_sql, sent_params = _sent_today(citizen.phone, now).order_by().values("pk").query.sql_with_params()
-    sql = (
-        f"INSERT INTO {quote(OutboundMessage._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"SELECT {', '.join(['%s'] * len(fields))} "
-        f"WHERE (SELECT COUNT(*) FROM ({sent_sql}) AS sent) < %s RETURNING {quote('id')}"
-    )
+    quote = connection.ops.quote_name
+    sql = f"{insert} WHERE (SELECT COUNT(*) FROM ({sent_sql}) AS sent) < %s RETURNING {quote('id')}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, *sent_params, settings.SMS_OUTBOUND_PER_DAY])
         row = cursor.fetchone()
     if row is None:
         return None
-    message.pk = row[0]
-    message._state.adding, message._state.db = False, connection.alias
+    mark_saved(message, row[0])
     return message
 
 
