@@ -21,6 +21,8 @@ On SQLite, `select_for_update` is a no-op: write transactions are serialised (BE
 which is the lock. The order is still checked there, so an ordering bug fails on either database.
 """
 
+import contextlib
+
 from django.db import OperationalError, connection, transaction
 
 LOCK_TIMEOUT_MS = 5000
@@ -154,6 +156,32 @@ def _set_timeout(held: _Held) -> None:
     held.timeout_marker = _marker()
 
 
+@contextlib.contextmanager
+def _waiting():
+    """Around a locking statement: running out of the lock timeout, or a deadlock, is LockTimeout."""
+    try:
+        yield
+    except OperationalError as error:
+        if busy(error):
+            raise LockTimeout(str(error), deadlock=is_deadlock(error)) from error
+        raise
+
+
+def _may_lock(model) -> tuple["_Held", tuple | None]:
+    """Before a statement that locks rows of `model` found by a query: the order rule (the model
+    must not sort before a row already held) and the timeout. Returns the transaction's held
+    rows and the highest of them."""
+    held = _state()
+    rank = (getattr(model, "lock_rank", None), model._meta.label)
+    if rank[0] is None:
+        raise TypeError(f"{model.__name__} has no lock_rank: add it (docs/architecture.md lists them).")
+    highest = held.highest
+    if ORDERED and highest is not None and rank < highest[:2]:
+        raise LockOrderError(f"{model.__name__} locked after {highest[1]} {highest[2]}.")
+    _set_timeout(held)
+    return held, highest
+
+
 def lock(*objects, for_delete: bool = False) -> None:
     """Lock the rows of these model instances for the rest of the transaction, in the fixed order.
 
@@ -181,15 +209,11 @@ def lock(*objects, for_delete: bool = False) -> None:
                 "lock everything a transaction needs in one call, or lock in rank order."
             )
     _set_timeout(held)
-    try:
+    with _waiting():
         # One query per model, rows in primary-key order (PostgreSQL locks them in scan order).
         for model, ids in _runs(new, keyed):
             rows = model._default_manager.select_for_update(no_key=not for_delete)
             list(rows.filter(pk__in=ids).order_by("pk").values_list("pk"))
-    except OperationalError as error:
-        if busy(error):
-            raise LockTimeout(str(error), deadlock=is_deadlock(error)) from error
-        raise
     held.add(new)
     if after_lock is not None:
         after_lock([type(keyed[key]) for key in new])
@@ -233,21 +257,10 @@ def select(queryset, *, for_delete: bool = False) -> list:
     """Load and lock the rows of `queryset` in one statement (SELECT ... FOR NO KEY UPDATE, in
     primary-key order): lock() for rows not loaded yet, without a second round trip to fetch
     them. The same order rule as lock(): the model must not sort before a row already held."""
-    held = _state()
     model = queryset.model
-    rank = (getattr(model, "lock_rank", None), model._meta.label)
-    if rank[0] is None:
-        raise TypeError(f"{model.__name__} has no lock_rank: add it (docs/architecture.md lists them).")
-    highest = held.highest
-    if ORDERED and highest is not None and rank < highest[:2]:
-        raise LockOrderError(f"{model.__name__} locked after {highest[1]} {highest[2]}.")
-    _set_timeout(held)
-    try:
+    held, highest = _may_lock(model)
+    with _waiting():
         rows = list(queryset.select_for_update(no_key=not for_delete).order_by("pk"))
-    except OperationalError as error:
-        if busy(error):
-            raise LockTimeout(str(error), deadlock=is_deadlock(error)) from error
-        raise
     known = held.keys
     new = [key for key in map(_key, rows) if key not in known]
     if new:
@@ -281,20 +294,9 @@ def run(model, sql: str, params) -> list:
     (the model must not sort before a row already held), the timeout, LockTimeout. The statement
     must return whole rows (it is read with `model.objects.raw`); a row that also returns a true
     column `inserted` counts as inserted by this transaction (see `inserted`)."""
-    held = _state()
-    rank = (getattr(model, "lock_rank", None), model._meta.label)
-    if rank[0] is None:
-        raise TypeError(f"{model.__name__} has no lock_rank: add it (docs/architecture.md lists them).")
-    highest = held.highest
-    if ORDERED and highest is not None and rank < highest[:2]:
-        raise LockOrderError(f"{model.__name__} locked after {highest[1]} {highest[2]}.")
-    _set_timeout(held)
-    try:
+    held, highest = _may_lock(model)
+    with _waiting():
         rows = list(model._default_manager.raw(sql, params))
-    except OperationalError as error:
-        if busy(error):
-            raise LockTimeout(str(error), deadlock=is_deadlock(error)) from error
-        raise
     known = held.keys
     took = False
     for made in (False, True):
