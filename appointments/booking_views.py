@@ -25,7 +25,7 @@ from appointments.booking import BookingError, SlotTaken, book
 from appointments.forms import PART_CHOICES, CallerForm, NeedForm, WaitlistForm
 from appointments.models import Appointment, Channel, PartOfDay, WaitlistEntry
 from appointments.views import _appointments, _office, _places, _topics
-from helpdesk import access, dates
+from helpdesk import access, citizen_contact, dates
 from helpdesk.languages import SPOKEN_LANGUAGES, Language, written_language
 from helpdesk.models import Citizen, Municipality
 from helpdesk.parsing import int_or_none
@@ -43,14 +43,12 @@ def book_caller(request):
     )
     form = CallerForm(request.POST or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
-        citizen, created = Citizen.objects.get_or_create(
-            municipality=form.cleaned_data["municipality"],
-            phone=form.cleaned_data["phone"].as_e164,
-            defaults={"name": form.cleaned_data["name"], "language": form.cleaned_data["language"]},
+        citizen, _created = citizen_contact.find_or_make(
+            form.cleaned_data["municipality"].pk,
+            form.cleaned_data["phone"].as_e164,
+            name=form.cleaned_data["name"],
+            language=form.cleaned_data["language"],
         )
-        if not created and form.cleaned_data["name"] and not citizen.name:
-            citizen.name = form.cleaned_data["name"]
-            citizen.save(update_fields=["name"])
         return redirect("appointments:book-need", citizen_pk=citizen.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "appointments/book_caller.html", {"form": form, "step": 1}, status=status)

@@ -56,7 +56,14 @@ def collected():
     """Inside, entries are gathered as unsaved rows in the list this yields instead of written one
     by one: a hot path (booking) writes them in a statement of its own, together with its other
     rows. It takes from the list what it writes; what is left there is written when the block
-    ends without an error (a block that fails leaves no entry, as its change is undone)."""
+    ends without an error (a block that fails leaves no entry, as its change is undone). Inside
+    another such block it yields that block's list: what the outer block gathered (a citizen made
+    just before a booking) goes into the inner one's statement too, and the outermost writes the
+    rest."""
+    outer = _collected.get()
+    if outer is not None:
+        yield outer
+        return
     entries: list[AuditEvent] = []
     token = _collected.set(entries)
     try:

@@ -18,7 +18,7 @@ from conversations import callbacks, dialogue, understanding
 from conversations.heard import hear
 from conversations.menus import topic_names
 from conversations.models import CallbackRequest, Conversation
-from helpdesk import phones
+from helpdesk import citizen_contact, phones
 from helpdesk.channels import Channel
 from helpdesk.models import Citizen, Topic
 from voice.menus import open_digipunt_phone
@@ -236,10 +236,8 @@ def _keep_for_callback(call, reason, now) -> bool:
 
 def _citizen(call) -> Citizen:
     if call.citizen is None:
-        call.citizen, _created = Citizen.objects.get_or_create(
-            municipality=call.municipality,
-            phone=call.from_number,
-            defaults={"language": call.language, "simulated": call.simulated},
+        call.citizen, _created = citizen_contact.find_or_make(
+            call.municipality_id, call.from_number, language=call.language, simulated=call.simulated
         )
     return call.citizen
 

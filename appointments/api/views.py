@@ -22,7 +22,7 @@ from appointments.api.serializers import (
 from appointments.booking import BookingError, SlotTaken, book
 from appointments.models import Appointment
 from appointments.slots import free_slots
-from helpdesk import access, dates, phones, principal
+from helpdesk import access, citizen_contact, dates, phones, principal
 from helpdesk.api.permissions import IsOfficeMember
 from helpdesk.api.schema import DetailError
 from helpdesk.languages import current_language
@@ -173,7 +173,9 @@ class AppointmentViewSet(
         data = payload.validated_data
         digipunt = data["digipunt"]
         try:
-            with transaction.atomic():
+            # One transaction: a booking that fails leaves no new citizen behind. The new citizen's
+            # audit entry is written with the booking's own rows (privacy.audit.collected).
+            with transaction.atomic(), audit.collected():
                 citizen = self._citizen(digipunt.municipality_id, data["citizen"])
                 appointment = book(
                     citizen=citizen,
@@ -192,14 +194,12 @@ class AppointmentViewSet(
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
     def _citizen(self, municipality_id, data) -> Citizen:
-        citizen, created = Citizen.objects.get_or_create(
-            municipality_id=municipality_id,
-            phone=data["phone"].as_e164,
-            defaults={"name": data.get("name", ""), "language": data.get("language") or current_language()},
+        citizen, _created = citizen_contact.find_or_make(
+            municipality_id,
+            data["phone"].as_e164,
+            name=data.get("name", ""),
+            language=data.get("language") or current_language(),
         )
-        if not created and data.get("name") and not citizen.name:
-            citizen.name = data["name"]
-            citizen.save(update_fields=["name"])
         return citizen
 
     def _transition(self, request, to):

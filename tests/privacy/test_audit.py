@@ -131,3 +131,13 @@ def test_collected_entries_of_a_block_that_failed_are_not_written(digipunt_a):
         fail_after_a_change()
     AppointmentFactory(digipunt=digipunt_a)  # outside: written at once, as always
     assert AuditEvent.objects.filter(subject="appointment").count() == 1
+
+
+def test_a_collecting_block_inside_another_shares_its_list_and_the_outer_writes_the_rest(digipunt_a):
+    with audit.collected() as outer:
+        citizen = CitizenFactory(municipality=digipunt_a.municipality)
+        with audit.collected() as inner:
+            assert inner is outer
+            assert [e.subject_id for e in inner if e.subject == "citizen"] == [citizen.pk]
+        assert not AuditEvent.objects.exists()  # the inner block leaves writing to the outer
+    assert AuditEvent.objects.filter(subject="citizen", subject_id=citizen.pk).count() == 1
