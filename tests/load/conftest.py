@@ -57,6 +57,14 @@ def require_load_tools():
         pytest.skip(message)
 
 
+def pytest_collection_modifyitems(items):
+    """Every test here is a load test, marker or not: .ci/run runs them by that marker (with
+    REQUIRE_LOAD=1, one at a time), so one without it would only be skipped in CI."""
+    for item in items:
+        if item.path.is_relative_to(ROOT / "tests" / "load"):
+            item.add_marker(pytest.mark.load)
+
+
 @pytest.fixture(autouse=True)
 def _load_requirements():
     require_load_tools()
