@@ -8,8 +8,9 @@ Seeds one municipality (4 digipunten with one desk and one volunteer each), then
 2. starts gunicorn (gthread workers) on a free port with DEBUG off, and drives it from several
    load-generator processes (http.client, keep-alive, one connection per thread):
    - the highest request rate (closed loop) of GET /healthz (a minimal Django view: one SELECT 1
-     through the whole middleware stack), of the two floors (bench/bench_urls.py, bench-only: the
-     cheapest authenticated DRF call and the cheapest signed Twilio webhook), of a signed POST
+     through the whole middleware stack), of the three floors (bench/bench_urls.py, bench-only: the
+     cheapest authenticated DRF call, the cheapest signed Twilio webhook, and that webhook storing
+     its message as one row), of a signed POST
      /sms/inbound/ (each from a new number, so each is a real conversation step: first SMS ->
      topic menu), of a free-text answer to that menu ("mijn gsm" -> 3 slots, after an untimed
      first SMS from each number), and of a signed POST /voice/inbound/ (each a new call: the call
@@ -45,6 +46,7 @@ OPEN_PROCESSES, OPEN_THREADS = 3, 4  # open loop: 12 connections to keep the sch
 
 
 FLOOR_API, FLOOR_TWILIO = "/bench/floor/api/", "/bench/floor/twilio/"
+FLOOR_STORE = "/bench/floor/twilio-store/"
 
 
 def floor_tokens(municipality, closed: dict) -> list[list[str]]:
@@ -126,6 +128,9 @@ def main():
         floor_twilio_kind = {"kind": "signed", "base_url": server.base_url, "path": FLOOR_TWILIO}
         load(port, floor_twilio_kind, duration=warm, **closed)
         floor_twilio = load(port, floor_twilio_kind, duration=phase, **closed)
+        floor_store_kind = {"kind": "signed", "base_url": server.base_url, "path": FLOOR_STORE}
+        load(port, floor_store_kind, duration=warm, **closed)
+        floor_store = load(port, floor_store_kind, duration=phase, **closed)
         # Slot search through the API: one digipunt, one day (a weekday with free slots).
         day = pool_api[0].start.date().isoformat()
         slots_kind = {
@@ -201,6 +206,7 @@ def main():
         fixed_healthz=fixed_healthz,
         floor_api=floor_api,
         floor_twilio=floor_twilio,
+        floor_store=floor_store,
         sentence=sentence,
         answer=answer,
         api=api,
@@ -257,6 +263,7 @@ def main():
     for key, name, result in (
         ("floor_api", f"floor: authenticated DRF call answering [] ({FLOOR_API})", floor_api),
         ("floor_twilio", f"floor: signed Twilio webhook, <Response/> ({FLOOR_TWILIO})", floor_twilio),
+        ("floor_store", f"floor: signed webhook storing its message, one row ({FLOOR_STORE})", floor_store),
     ):
         figures += [
             figure(

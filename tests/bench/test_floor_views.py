@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from helpdesk import twilio_signatures
+from sms.models import InboundMessage
 
 BENCH = str(Path(__file__).resolve().parents[2] / "bench")
 
@@ -25,7 +26,7 @@ def bench_urls(settings, monkeypatch):
     sys.modules.pop("bench_urls", None)
 
 
-@pytest.mark.parametrize("path", ["/bench/floor/api/", "/bench/floor/twilio/"])
+@pytest.mark.parametrize("path", ["/bench/floor/api/", "/bench/floor/twilio/", "/bench/floor/twilio-store/"])
 def test_production_urls_do_not_have_the_floors(path):
     with pytest.raises(Resolver404):
         resolve(path)
@@ -50,3 +51,16 @@ def test_the_twilio_floor_needs_a_signature(bench_urls, client, settings):
     response = client.post("/bench/floor/twilio/", **form, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 200
     assert response.content == b"<Response/>"
+
+
+def test_the_storing_floor_keeps_one_row_per_signed_message(bench_urls, client, settings):
+    settings.TWILIO_AUTH_TOKEN = "t" * 32
+    settings.PUBLIC_BASE_URL = "http://testserver"
+    params = {"MessageSid": "SM" + "2" * 32}
+    form = {"data": urlencode(params), "content_type": "application/x-www-form-urlencoded"}
+    assert client.post("/bench/floor/twilio-store/", **form).status_code == 403
+    assert not InboundMessage.objects.exists()
+    signature = twilio_signatures.sign("/bench/floor/twilio-store/", params)
+    response = client.post("/bench/floor/twilio-store/", **form, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
+    assert list(InboundMessage.objects.values_list("message_sid", flat=True)) == [params["MessageSid"]]
