@@ -19,7 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from helpdesk import schedule_version
-from helpdesk.cache_versions import layout
+from helpdesk.cache_versions import layout, shared
 from helpdesk.models import Closure, Digipunt, Municipality, OpeningHours
 from helpdesk.opening import public_holiday
 from volunteers.models import Absence, Availability, Volunteer
@@ -194,11 +194,14 @@ def _build(municipality_id: int, today: datetime.date) -> Snapshot:
 def for_municipality(municipality_id: int) -> Snapshot:
     """The municipality's snapshot: from this process, else the cache, else built (and stored)."""
     today = timezone.localdate()
+    if not shared():  # local memory under several workers: another may have changed the week
+        return _build(municipality_id, today)
     key = (schedule_version.current(), municipality_id, today.isoformat())
     snapshot = _memo.get(key)
     if snapshot is not None:
         return snapshot
-    cache_key = "schedule:snapshot:{}:{}:{}:{}".format(layout(__name__), *key)
+    shape = layout(__name__, Municipality, Digipunt, OpeningHours, Closure, Volunteer, Availability, Absence)
+    cache_key = "schedule:snapshot:{}:{}:{}:{}".format(shape, *key)
     snapshot = cache.get(cache_key)
     if snapshot is None:
         snapshot = _build(municipality_id, today)

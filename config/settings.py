@@ -140,6 +140,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The caches of rows (the schedule's week, API callers, topics: helpdesk/cache_versions.py) need
+# every process to see a change's version bump. Local memory is one cache per process, which the
+# development server (the embedded default, DEBUG on) is; several gunicorn workers without Redis
+# are not, and there those rows are read from the database on each request instead.
+CACHE_IN_ONE_PROCESS = env_bool("CACHE_IN_ONE_PROCESS", DEBUG and not REDIS_URL)
 
 # Celery (config/celery.py) on Redis; without REDIS_URL nothing needs it and `run_jobs` does the
 # work. Jobs are idempotent, so a task is acknowledged only once it ran, and one whose worker died

@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 
 from appointments.models import Appointment, WalkIn
-from helpdesk.cache_versions import CacheVersion, layout
+from helpdesk.cache_versions import CacheVersion, layout, shared
 from helpdesk.models import Digipunt, Topic
 
 PAGE_SIZE = 8  # numbered 1 to 8 on every page
@@ -84,6 +84,8 @@ def connect() -> None:
 def active_topics(municipality_id: int) -> list[Topic]:
     """Every active topic of the municipality (the network's and its own), in the taxonomy's
     order; cached (see the module's docstring). The rows are shared: read them, never change them."""
+    if not shared():  # local memory under several workers: another may have changed a topic
+        return list(Topic.objects.for_municipality(municipality_id).filter(is_active=True))
     key = (_topics_version.current(), municipality_id)
     moment = time.monotonic()
     entry = _topics_memo.get(key)

@@ -17,8 +17,18 @@ import sys
 import uuid
 from functools import cache as once
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+
+
+def shared() -> bool:
+    """Whether a version bumped in this process is seen by every process (see the docstring)."""
+    if getattr(settings, "CACHE_IN_ONE_PROCESS", False):
+        return True
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
 
 
 class CacheVersion:

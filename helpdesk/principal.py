@@ -11,10 +11,13 @@ rows as they were, is never read again). A revoked token, a deactivated user or 
 membership therefore stops working with the next request.
 
 The version must be seen by every process, so the cache is used only when it is shared between
-processes (Redis, as in production). Django's local-memory cache is one per process: a token
-revoked through one gunicorn worker would go on working in the others, so with it (the embedded
-default) every request asks the database as DRF does, unless `PRINCIPAL_CACHE_IN_PROCESS = True`
-says there is only one process that matters (the tests; the benchmark, which revokes nothing).
+processes (Redis, as in production): `helpdesk.cache_versions.shared()`. Django's local-memory
+cache is one per process: a token revoked through one gunicorn worker would go on working in the
+others, so there every request asks the database as DRF does, unless CACHE_IN_ONE_PROCESS says
+there is only one process.
+
+An entry lives CACHE_SECONDS (a minute) at most: the cache fails open (helpdesk/cache.py), so a
+bump lost to a Redis stall while a token is revoked is made good within that minute.
 
 Only valid tokens of active users are cached; every refusal goes through DRF's own code. The
 cached user carries no password hash, and the token key is stored only as a digest.
@@ -23,19 +26,16 @@ cached user carries no password hash, and the token key is stored only as a dige
 import hashlib
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from rest_framework.authtoken.models import Token
 
 from helpdesk import access
-from helpdesk.cache_versions import CacheVersion, layout
+from helpdesk.cache_versions import CacheVersion, layout, shared
 from helpdesk.models import Digipunt, Membership, Municipality, Topic
 
-CACHE_SECONDS = 3600
+CACHE_SECONDS = 60  # bounds a revocation whose version bump a Redis stall lost (see above)
 # Not cached: the password hash (no secret in the cache) and the login stamp (a login bumps
 # nothing); both are deferred, read from the database if asked for and left alone by save().
 UNCACHED_FIELDS = frozenset({"password", "last_login"})
@@ -125,10 +125,8 @@ def _build(token: Token) -> Principal:
 
 
 def enabled() -> bool:
-    """Whether principals are cached: the cache is shared by every process, or we are told so."""
-    if getattr(settings, "PRINCIPAL_CACHE_IN_PROCESS", False):
-        return True
-    return not isinstance(caches["default"], LocMemCache | DummyCache)
+    """Whether principals are cached: only where every process sees the version."""
+    return shared()
 
 
 def authenticate(key: str):

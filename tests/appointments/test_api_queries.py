@@ -21,7 +21,7 @@ FROM = re.compile(r'\bFROM "(\w+)"')
 
 @pytest.fixture(autouse=True)
 def _one_process(settings):
-    settings.PRINCIPAL_CACHE_IN_PROCESS = True  # the tests' local-memory cache: one process
+    settings.CACHE_IN_ONE_PROCESS = True  # the tests: one process, local memory
 
 
 @pytest.fixture

@@ -196,3 +196,15 @@ def test_the_slot_listing_writes_what_slot_serializer_would(
     expected = SlotSerializer(slots(taxes, digipunt_a), many=True).data
     assert response.json() == [dict(row) for row in expected]
     assert response.json()[0]["start"] == "2026-11-30T09:00:00+01:00"
+
+
+@pytest.mark.django_db
+def test_a_cache_of_one_process_is_not_trusted_with_the_week_under_several_workers(
+    vera, digipunt_a, taxes, settings
+):
+    # Local memory under several gunicorn workers: a bump in one is unseen in the others, so the
+    # week is read afresh each time (here: a change that bumps nothing is seen at once).
+    settings.CACHE_IN_ONE_PROCESS = False
+    assert slots(taxes, digipunt_a)
+    type(vera).objects.filter(pk=vera.pk).update(status=vera.Status.PAUSED)  # sends no signal
+    assert slots(taxes, digipunt_a) == []

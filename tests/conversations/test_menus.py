@@ -173,3 +173,12 @@ def test_a_topic_switched_off_between_two_messages_is_no_longer_offered(phone_of
     mobility.is_active = False
     mobility.save()
     assert "Vervoer" not in phone("afspraak") + phone("meer")
+
+
+def test_a_cache_of_one_process_is_not_trusted_with_topics_under_several_workers(municipality_a, settings):
+    # Local memory under several gunicorn workers: a bump in one is unseen in the others, so the
+    # topics are read afresh each time (here: a change that bumps nothing is seen at once).
+    settings.CACHE_IN_ONE_PROCESS = False
+    assert "mobility" in {t.code for t in menus.active_topics(municipality_a.pk)}
+    Topic.objects.filter(code="mobility").update(is_active=False)
+    assert "mobility" not in {t.code for t in menus.active_topics(municipality_a.pk)}

@@ -20,7 +20,7 @@ SLOTS = "/api/v1/slots/"
 @pytest.fixture(autouse=True)
 def _one_process(settings):
     """The tests' cache is local memory: one process, so the principal cache may use it."""
-    settings.PRINCIPAL_CACHE_IN_PROCESS = True
+    settings.CACHE_IN_ONE_PROCESS = True
 
 
 @pytest.fixture
@@ -180,7 +180,7 @@ def test_session_authentication_still_works(web, staff_a, digipunt_a):
 
 def test_a_cache_of_one_process_is_not_trusted_with_callers(settings, caller, staff_a, digipunt_a):
     # Several gunicorn workers with local-memory caches would not see each other's bumps.
-    settings.PRINCIPAL_CACHE_IN_PROCESS = False
+    settings.CACHE_IN_ONE_PROCESS = False
     assert slots(caller, digipunt_a).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert slots(caller, digipunt_a).status_code == 200

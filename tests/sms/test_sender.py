@@ -85,3 +85,16 @@ def test_a_simulated_citizen_stays_simulated_until_a_real_phone_texts(municipali
     assert receive(municipality_a, simulated=True, sid="SMsim2").simulated is True
     assert receive(municipality_a, simulated=False, sid="SMreal").simulated is False
     assert receive(municipality_a, simulated=True, sid="SMsim3").simulated is False  # real for good
+
+
+def test_the_receivers_a_new_citizen_gets_are_the_ones_the_webhook_knows():
+    # sms/inbound.py makes a new citizen without save(): it does sms.optout's pre_save rule inside
+    # its statement (privacy.audit's pre_save only reads rows that exist) and sends post_save by
+    # hand. A receiver added to Citizen must be handled there too: this list says so.
+    from django.db.models.signals import post_save, pre_save
+
+    def names(signal):
+        return sorted(f"{r.__module__}.{r.__qualname__}" for r in signal._live_receivers(Citizen)[0])
+
+    assert names(pre_save) == ["privacy.audit._before_save", "sms.optout._restore"]
+    assert names(post_save) == ["privacy.audit._saved"]
