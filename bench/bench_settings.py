@@ -10,4 +10,4 @@ ROOT_URLCONF = "bench_urls"
 # Without REDIS_URL (the in-process part of the benchmark) the cache is local memory, whose
 # versions helpdesk/cache_versions.py does not trust across processes; the benchmark changes
 # nothing while it measures. The gunicorn part runs with Redis, as production does.
-CACHE_IN_ONE_PROCESS = True
+CACHE_IN_ONE_PROCESS = env_bool("CACHE_IN_ONE_PROCESS", True)  # noqa: F405

@@ -107,7 +107,11 @@ def main():
         ),
     ]
     server = Gunicorn(os.environ["DATABASE_URL"], workdir / "gunicorn.log")
-    info = {"server": f"gunicorn {WORKERS} gthread workers x {THREADS} threads", "quick": quick}
+    info = {
+        "server": f"gunicorn {WORKERS} gthread workers x {THREADS} threads",
+        "cache": "Redis" if server.redis_url else "local memory",
+        "quick": quick,
+    }
     try:
         server.wait_ready()
         port = server.port

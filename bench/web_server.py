@@ -15,6 +15,21 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKERS, THREADS = 3, 4  # gunicorn: 3 gthread workers x 4 threads on 2 cores
 
 
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def redis_for_bench() -> str | None:
+    """BENCH_REDIS_URL (default db 14 on the local Redis), emptied, or None when none answers."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
+        client.flushdb()
+    except Exception:  # no Redis (or none answering): the bench runs on local memory
+        return None
+    return REDIS_URL
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -41,6 +56,13 @@ class Gunicorn:
             "LOG_LEVEL": "WARNING",
         }
         env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+        # Redis as production has it (the cache the versions and the cached rows live in), when one
+        # answers; else local memory, which bench/bench_settings.py trusts as one process.
+        redis_url = redis_for_bench()
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+            env["CACHE_IN_ONE_PROCESS"] = "0"
+        self.redis_url = redis_url
         command = [
             sys.executable,
             "-m",
