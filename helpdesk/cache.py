@@ -8,7 +8,7 @@ requests through for a moment. The redis client reconnects by itself once Redis 
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -44,7 +44,29 @@ def _missing_key(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found")  # what incr says of a key the cache does not hold
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client makes a new redis.Redis for every operation, and its constructor builds
+    some 170 response callbacks each time (about 0.2 ms: a fifth of an API call's own time here).
+    One per connection pool is enough: a redis.Redis takes a connection from its pool for each
+    command and is safe to share between threads."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+
     # The DummyCache's answers: nothing stored, nothing found.
     add = _fail_open("add", True)
     get = _fail_open("get", lambda key, default=None, *args, **kwargs: default)

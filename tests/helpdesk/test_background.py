@@ -126,6 +126,29 @@ def test_the_cache_fails_open_while_redis_is_unreachable():
             cache.incr("key")
 
 
+def test_the_cache_keeps_one_redis_client_per_pool_and_still_works():
+    pytest.importorskip("redis")
+    import redis
+
+    try:
+        redis.Redis(socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    backend = {"BACKEND": "helpdesk.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
+    with override_settings(CACHES={"default": backend}):
+        from django.core.cache import cache
+
+        client = cache._cache.get_client(write=True)
+        assert cache._cache.get_client(write=True) is client  # not a new redis.Redis per call
+        cache.set("reused", {"n": 1}, 30)
+        assert cache.get("reused") == {"n": 1}
+        cache.delete("counted")
+        assert cache.add("counted", 0, 30)
+        assert cache.incr("counted") == 1
+        cache.delete_many(["reused", "counted"])
+        assert cache.get("reused") is None
+
+
 def fail(*args, **kwargs):
     raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
 
