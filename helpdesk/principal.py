@@ -100,9 +100,19 @@ class Principal:
         return None if values is None else _row(Topic, _fields(Topic), values)
 
 
-def _cache_key(version: str, key: str) -> str:
+def _cache_key(key: str) -> str:
+    """Where a token's entry is kept: (the version it was built under, the principal)."""
     shape = layout(__name__, Token, get_user_model(), Membership, Digipunt, Topic)
-    return f"principal:{version}:{shape}:{hashlib.sha256(key.encode()).hexdigest()}"
+    return f"principal:{shape}:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def cached(key: str) -> "Principal | None":
+    """The token's entry if it was built under the version now, read with the version in one
+    round trip (the entry carries its version instead of being keyed on it)."""
+    found = cache.get_many([_version.key, _cache_key(key)])
+    version = found.get(_version.key) or current()
+    entry = found.get(_cache_key(key))
+    return entry[1] if entry is not None and entry[0] == version else None
 
 
 def _build(token: Token) -> Principal:
@@ -134,14 +144,16 @@ def authenticate(key: str):
     the token up (and refuse it) as it always did."""
     if not isinstance(key, str) or not key or not enabled():
         return None
-    cache_key = _cache_key(current(), key)
-    principal = cache.get(cache_key)
+    principal = cached(key)
     if principal is None:
+        # The version first: a change committed after this read bumps it again, so what is
+        # built from the rows read below is never taken for newer than it is.
+        version = current()
         token = Token.objects.select_related("user").filter(key=key).first()
         if token is None or not token.user.is_active:
             return None
         principal = _build(token)
-        cache.set(cache_key, principal, CACHE_SECONDS)
+        cache.set(_cache_key(key), (version, principal), CACHE_SECONDS)
     user = principal.user()
     token = Token(key=key, user_id=principal.user_id, created=principal.token_created)
     token._state.adding = False
