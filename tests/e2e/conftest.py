@@ -73,8 +73,8 @@ def login(page, live_server):
         page.goto("/accounts/login/")
         page.get_by_label("Gebruikersnaam").fill(username)
         page.get_by_label("Wachtwoord").fill(password)
-        page.get_by_role("button", name="Aanmelden").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Aanmelden").click()
 
     return do_login
 

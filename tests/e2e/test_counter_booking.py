@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from playwright.sync_api import expect
 
 from appointments import waitlist
 from appointments.models import Appointment, WaitlistEntry
@@ -82,7 +83,7 @@ def test_thursday_afternoon_next_week_in_four_screens(page, login, axe_check, de
     # Screen 4: the slip, with the caller's digipunt's access note, then on to the next caller.
     page.get_by_role("heading", name="Je afspraak").wait_for()
     axe_check(page)
-    assert page.get_by_text("Ingang zonder trappen").is_visible()
+    expect(page.get_by_text("Ingang zonder trappen")).to_be_visible()
     appointment = Appointment.objects.get()
     assert appointment.start == datetime.datetime.combine(NEXT_THURSDAY, datetime.time(14), tzinfo=BRUSSELS)
     assert len(screens) == 4, screens
@@ -157,7 +158,7 @@ def test_the_callers_coming_appointments_and_a_second_one_for_the_same_topic(pag
 
     warning = page.get_by_role("heading", name="Deze beller heeft al 1 komende afspraak")
     warning.wait_for()
-    assert page.get_by_role("link", name="Verplaatsen").is_visible()
+    expect(page.get_by_role("link", name="Verplaatsen")).to_be_visible()
     axe_check(page)
     page.get_by_label("Waarmee is hulp nodig?").select_option(label="Belastingen (MyMinfin)")
     page.get_by_role("button", name="Vrije tijdstippen tonen").click()
@@ -184,8 +185,8 @@ def test_nothing_free_then_the_waitlist_with_a_wish_and_its_page(page, login, ax
     page.goto(f"/counter/book/{citizen.pk}/slot/?topic=taxes&language=ar")
 
     # The dead end has ways out: back, another language, the waitlist.
-    assert page.get_by_role("link", name="Terug: een ander onderwerp of een andere taal").is_visible()
-    assert page.get_by_role("link", name="Vrije tijdstippen in het Nederlands").is_visible()
+    expect(page.get_by_role("link", name="Terug: een ander onderwerp of een andere taal")).to_be_visible()
+    expect(page.get_by_role("link", name="Vrije tijdstippen in het Nederlands")).to_be_visible()
     axe_check(page)
     page.locator('input[name="weekdays"][value="3"]').check()
     page.get_by_label("Namiddag").check()
@@ -199,6 +200,6 @@ def test_nothing_free_then_the_waitlist_with_a_wish_and_its_page(page, login, ax
     page.goto(f"/counter/?digipunt={digipunt.pk}")
     page.get_by_role("link", name="Wachtlijst van dit digipunt").click()
     rows = page.locator("tbody tr")
-    assert rows.count() == 2
-    assert "Amal" in rows.nth(1).inner_text()
-    assert "namiddag" in rows.nth(1).inner_text().lower()
+    expect(rows).to_have_count(2)
+    expect(rows.nth(1)).to_contain_text("Amal")
+    expect(rows.nth(1)).to_contain_text("namiddag", ignore_case=True)

@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from playwright.sync_api import expect
 
 from appointments.models import WalkIn
 from helpdesk.models import Role
@@ -36,8 +37,8 @@ def _log_in(page, username="staff_a"):
     page.goto("/accounts/login/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Aanmelden").click()
 
 
 def test_note_and_disabled_buttons_with_their_hint(page, axe_check, desk, time_machine):
@@ -54,13 +55,13 @@ def test_note_and_disabled_buttons_with_their_hint(page, axe_check, desk, time_m
     _log_in(page)
     page.goto(f"/counter/?digipunt={digipunt.pk}&date=2026-12-03")
     row = page.locator(f"#appointment-{appointment.pk}")
-    assert row.get_by_text("spreekt Frans, liefst donderdag").is_visible()
+    expect(row.get_by_text("spreekt Frans, liefst donderdag")).to_be_visible()
     check_in = row.get_by_role("button", name="Inchecken")
     no_show = row.get_by_role("button", name="Niet gekomen")
     assert check_in.is_disabled()
     assert no_show.is_disabled()
-    assert row.get_by_text("vanaf 09:30").is_visible()
-    assert row.get_by_text("vanaf 10:30").is_visible()
+    expect(row.get_by_text("vanaf 09:30")).to_be_visible()
+    expect(row.get_by_text("vanaf 10:30")).to_be_visible()
     # The hint is the button's description for screen readers too.
     assert check_in.get_attribute("aria-describedby") == f"check-in-hint-{appointment.pk}"
     axe_check(page)

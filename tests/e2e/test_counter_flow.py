@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from appointments.models import Appointment
 from helpdesk.models import Role
@@ -44,10 +45,10 @@ def test_book_for_a_caller_print_the_slip_and_serve_them(page, login, axe_check,
     # The slip, also as it prints (A6).
     page.get_by_role("heading", name="Je afspraak").wait_for()
     appointment = Appointment.objects.get()
-    assert page.get_by_text(appointment.code).is_visible()
+    expect(page.get_by_text(appointment.code)).to_be_visible()
     axe_check(page)
     page.emulate_media(media="print")
-    assert not page.locator(".site-header").is_visible()
+    expect(page.locator(".site-header")).to_be_hidden()
     assert page.pdf(format="A6")[:4] == b"%PDF"
     page.emulate_media(media="screen")
 
@@ -64,7 +65,7 @@ def test_book_for_a_caller_print_the_slip_and_serve_them(page, login, axe_check,
     assert page.evaluate("document.activeElement.tagName") == "TH"  # focus stays on the row
     row.get_by_role("button", name="Klaar").click()
     row.get_by_text("Afgerond").wait_for()
-    assert "Afgerond" in page.locator("#counter-status").inner_text()  # the appointments live region
+    expect(page.locator("#counter-status")).to_contain_text("Afgerond")  # the appointments live region
     assert page.evaluate("window.__noReload") is True  # htmx swapped the row in place
     appointment.refresh_from_db()
     assert appointment.status == "completed"

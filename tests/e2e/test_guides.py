@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from guides.models import GuideFeedback
 from help_requests.models import HelpRequest
@@ -70,10 +71,10 @@ def test_volunteer_follows_the_guide_and_marks_it_helpful(page, login, axe_check
     page.set_viewport_size({"width": 375, "height": 740})  # a phone
     login("vera", PASSWORD)
     page.goto("/volunteers/schedule/")
-    assert page.get_by_role("link", name="itsme installeren").count() == 0  # another topic
+    expect(page.get_by_role("link", name="itsme installeren")).to_have_count(0)  # another topic
     page.get_by_role("link", name="Aangifte in MyMinfin").click()
     page.get_by_role("heading", level=1, name="Aangifte in MyMinfin").wait_for()
-    assert page.get_by_role("list").filter(has_text="voorstel van vereenvoudigde aangifte").count() == 1
+    expect(page.get_by_role("list").filter(has_text="voorstel van vereenvoudigde aangifte")).to_have_count(1)
     axe_check(page)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
@@ -111,7 +112,7 @@ def test_guide_pages_are_accessible_and_fit_a_phone(page, login, axe_check, visi
         )
         assert overflow <= 0, path
     page.goto("/guides/?q=vereenvoudigde")
-    assert page.get_by_role("link", name="Aangifte in MyMinfin").is_visible()
+    expect(page.get_by_role("link", name="Aangifte in MyMinfin")).to_be_visible()
     page.goto("/guides/new/")
     page.locator("input[name=title]").fill("Kapot")
     page.locator("textarea[name=body_markdown]").fill("<script>alert(1)</script>")
@@ -128,5 +129,5 @@ def test_guide_pages_are_accessible_and_fit_a_phone(page, login, axe_check, visi
     login("network_admin", PASSWORD)
     page.goto(f"/guides/{guide.pk}/")
     page.goto("/guides/usage/")
-    assert page.get_by_role("link", name="Aangifte in MyMinfin").is_visible()
+    expect(page.get_by_role("link", name="Aangifte in MyMinfin")).to_be_visible()
     axe_check(page)

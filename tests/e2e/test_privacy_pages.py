@@ -2,6 +2,7 @@
 page for citizens' rights, the coordinator's audit log."""
 
 import pytest
+from playwright.sync_api import expect
 
 from helpdesk.models import Citizen, Role
 from tests.factories import PASSWORD, CitizenFactory, DigipuntFactory, MunicipalityFactory, member
@@ -25,7 +26,7 @@ def people():
 def test_public_pages_are_accessible_in_every_language(page, axe_check, people, path, language):
     page.set_extra_http_headers({"Accept-Language": language})
     page.goto(path)
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     axe_check(page)
 
 
@@ -45,7 +46,7 @@ def test_staff_find_and_erase_a_citizen(page, login, axe_check, people):
     page.locator("input[name=confirm]").check()
     page.locator("button.danger").click()
     page.wait_for_url("**/privacy/citizens/")
-    assert page.get_by_role("status").is_visible()
+    expect(page.get_by_role("status")).to_be_visible()
     axe_check(page)
     assert not Citizen.objects.exists()
 

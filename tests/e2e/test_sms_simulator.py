@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from appointments.models import Appointment
 from helpdesk.models import Role
@@ -22,8 +23,8 @@ def simulator_setup(taxonomy, settings):
 
 def send(page, text):
     page.get_by_role("textbox", name="Bericht").fill(text)
-    page.get_by_role("button", name="Versturen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Versturen").click()
 
 
 def test_simulator_books_an_appointment_that_the_counter_shows(page, login, axe_check, simulator_setup):
@@ -44,8 +45,8 @@ def test_simulator_books_an_appointment_that_the_counter_shows(page, login, axe_
     day = timezone.localtime(appointment.start).date()
     page.goto(f"/counter/?digipunt={simulator_setup.pk}&date={day:%Y-%m-%d}")
     row = page.locator(f"#appointment-{appointment.pk}")
-    assert row.is_visible()
-    assert "Belastingen" in row.inner_text()
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("Belastingen")
 
 
 def test_follow_up_page_is_accessible(page, login, axe_check, simulator_setup):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from helpdesk.models import Role
 from tests.factories import PASSWORD, DigipuntFactory, MunicipalityFactory, member
@@ -26,7 +27,7 @@ def test_apply_approve_set_availability_and_see_schedule(
     page.goto("/volunteers/apply/")
     axe_check(page)
     page.get_by_role("button", name="Kandidatuur versturen").click()
-    assert page.get_by_role("alert").is_visible()  # the empty form explains what is missing
+    expect(page.get_by_role("alert")).to_be_visible()  # the empty form explains what is missing
     axe_check(page)
     page.get_by_label("Gemeente waar je wilt helpen").select_option(label="Demodorp")
     page.get_by_label("Voornaam").fill("Anna")
@@ -71,12 +72,12 @@ def test_apply_approve_set_availability_and_see_schedule(
     page.get_by_label("Tot").fill("12:00")
     page.get_by_role("button", name="Toevoegen").first.click()
     page.get_by_text("Beschikbaarheid toegevoegd.").wait_for()
-    assert page.get_by_text("Maandag 09:00\u201312:00, Bibliotheek Demodorp").is_visible()  # en dash
+    expect(page.get_by_text("Maandag 09:00\u201312:00, Bibliotheek Demodorp")).to_be_visible()  # en dash
 
     # 5. The schedule shows the coming Mondays and the calendar links.
     page.get_by_role("link", name="Mijn planning", exact=True).click()
-    assert page.get_by_text(re.compile("van dienst in Bibliotheek Demodorp")).first.is_visible()
-    assert page.get_by_role("link", name="Toevoegen aan Google Agenda").is_visible()
+    expect(page.get_by_text(re.compile("van dienst in Bibliotheek Demodorp")).first).to_be_visible()
+    expect(page.get_by_role("link", name="Toevoegen aan Google Agenda")).to_be_visible()
     axe_check(page)
 
 

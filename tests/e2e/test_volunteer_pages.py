@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from help_requests.models import HelpRequest
 from helpdesk.models import Topic
@@ -94,7 +95,7 @@ def test_quick_log_saves_with_its_prefilled_date(page, login, axe_check, vera):
     # The result comes first, before the topics.
     first = page.locator("input[type=radio], input[type=checkbox]").first
     assert first.get_attribute("name") == "outcome"
-    assert not page.get_by_label("Notitie (niet verplicht)").is_visible()  # folded away
+    expect(page.get_by_label("Notitie (niet verplicht)")).to_be_hidden()  # folded away
     axe_check(page)
     page.get_by_role("radio", name="Opgelost", exact=True).check()
     page.get_by_role("checkbox", name="Belastingen (MyMinfin)").check()
@@ -112,7 +113,7 @@ def test_focus_moves_to_the_error_summary_after_a_failed_submit(page, login, axe
     summary = page.get_by_role("alert")
     summary.wait_for()
     page.wait_for_function("document.activeElement?.hasAttribute('data-error-summary')")
-    assert "Resultaat" in summary.inner_text()
+    expect(summary).to_contain_text("Resultaat")
     # The summary links to the first radio button of the result.
     summary.get_by_role("link", name="Resultaat").click()
     assert page.evaluate("document.activeElement.id") == "id_outcome_0"
@@ -123,14 +124,14 @@ def test_the_schedule_shows_the_booking_note_and_marks_the_visit_once_logged(pag
     page.set_viewport_size({"width": 375, "height": 740})
     login("vera", PASSWORD)
     # The home page is today, with the visit, its note and the log link.
-    assert page.get_by_text("Spreekt Frans, komt liefst op donderdag").is_visible()
+    expect(page.get_by_text("Spreekt Frans, komt liefst op donderdag")).to_be_visible()
     axe_check(page)
     page.get_by_role("link", name="Mijn planning", exact=True).click()
-    assert page.get_by_text("Spreekt Frans, komt liefst op donderdag").is_visible()
+    expect(page.get_by_text("Spreekt Frans, komt liefst op donderdag")).to_be_visible()
     axe_check(page)
     page.get_by_role("link", name="Klaar: hulp registreren").first.click()
     page.get_by_role("radio", name="Opgelost", exact=True).check()
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_text("Bedankt: de hulp is geregistreerd.").wait_for()
-    assert page.get_by_role("link", name="Klaar: hulp registreren").count() == 0
-    assert page.get_by_text("Hulp geregistreerd").first.is_visible()
+    expect(page.get_by_role("link", name="Klaar: hulp registreren")).to_have_count(0)
+    expect(page.get_by_text("Hulp geregistreerd").first).to_be_visible()
