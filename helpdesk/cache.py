@@ -76,6 +76,34 @@ class ResilientRedisCache(RedisCache):
     get_many = _fail_open("get_many", lambda *args, **kwargs: {})
     has_key = _fail_open("has_key", False)
     incr = _fail_open("incr", _missing_key)
+
+    def hit(self, key, timeout: int, version=None) -> int:
+        """One more on the counter `key`, made to live `timeout` seconds; its new count. One round
+        trip, atomic (MULTI/EXEC): concurrent hits are all counted, and a counter is never left
+        without its expiry. Nothing counts while Redis is away."""
+        key = self.make_and_validate_key(key, version=version)
+        try:
+            pipe = self._cache.get_client(key, write=True).pipeline(transaction=True)
+            pipe.set(key, 0, ex=timeout, nx=True)
+            pipe.incr(key)
+            return pipe.execute()[1]
+        except UNAVAILABLE as error:
+            _warn(error)
+            return 0
+
     set_many = _fail_open("set_many", lambda *args, **kwargs: [])
     delete_many = _fail_open("delete_many", None)
     clear = _fail_open("clear", None)
+
+
+def hit(cache, key: str, timeout: int) -> int:
+    """One more on the counter `key` in `cache`, which lives `timeout` seconds from its first hit;
+    its new count. In Redis one atomic round trip; elsewhere (local memory, tests) add and incr."""
+    if hasattr(cache, "hit"):  # ResilientRedisCache, also behind django.core.cache.cache's proxy
+        return cache.hit(key, timeout)
+    cache.add(key, 0, timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired or culled since the add: this is the first hit again
+        cache.add(key, 1, timeout)
+        return 1

@@ -5,11 +5,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
-from rest_framework.throttling import AnonRateThrottle
 
 from helpdesk import access
 from helpdesk.api import serializers
 from helpdesk.api.permissions import CanConfigure
+from helpdesk.api.throttling import AnonRateThrottle
 from helpdesk.models import Closure, Digipunt, OpeningHours, Topic
 
 

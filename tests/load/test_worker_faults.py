@@ -11,9 +11,9 @@ import pytest
 import requests
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
-from rest_framework.throttling import SimpleRateThrottle
 
 from appointments.models import Appointment
+from helpdesk.api.throttling import UserRateThrottle
 from helpdesk.models import Role
 from sms import outbox
 from sms.models import OutboundMessage
@@ -169,7 +169,7 @@ def test_redis_stopped_web_answers_sms_wait_in_the_outbox_and_go_when_it_is_back
         with pytest.raises(ValueError, match="not found"):
             cache.incr("counter")
 
-        class Throttle(SimpleRateThrottle):
+        class Throttle(UserRateThrottle):
             rate = "1/min"
 
             def get_cache_key(self, request, view):

@@ -97,16 +97,19 @@ def test_the_api_token_endpoint_locks_out_too(user, api):
     assert "token" not in locked.json()
 
 
-def test_the_api_answers_429_when_a_client_goes_too_fast(api, staff_a, monkeypatch):
-    # DRF reads the rates once, into the throttle class.
+def test_the_api_answers_429_when_a_client_goes_too_fast(api, staff_a, monkeypatch, frozen_now):
+    # DRF reads the rates once, into the throttle class. Time stands still: the four calls fall in
+    # one window of the limit (helpdesk/api/throttling.py).
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/min", "user": "3/min"})
     client = api(staff_a)
     codes = [client.get("/api/v1/topics/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
-    assert "detail" in client.get("/api/v1/topics/").json()
+    refused = client.get("/api/v1/topics/")
+    assert "detail" in refused.json()
+    assert refused["Retry-After"] == "60"  # the minute's window has just begun
 
 
-def test_a_forged_forwarded_for_does_not_give_a_fresh_api_limit(api, monkeypatch):
+def test_a_forged_forwarded_for_does_not_give_a_fresh_api_limit(api, monkeypatch, frozen_now):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/min", "user": "3/min"})
     client = api(None)
     codes = [
