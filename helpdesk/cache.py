@@ -77,6 +77,10 @@ class ResilientRedisCache(RedisCache):
     has_key = _fail_open("has_key", False)
     incr = _fail_open("incr", _missing_key)
 
+    set_many = _fail_open("set_many", lambda *args, **kwargs: [])
+    delete_many = _fail_open("delete_many", None)
+    clear = _fail_open("clear", None)
+
     def hit(self, key, timeout: int, version=None) -> int:
         """One more on the counter `key`, made to live `timeout` seconds; its new count. One round
         trip, atomic (MULTI/EXEC): concurrent hits are all counted, and a counter is never left
@@ -90,10 +94,6 @@ class ResilientRedisCache(RedisCache):
         except UNAVAILABLE as error:
             _warn(error)
             return 0
-
-    set_many = _fail_open("set_many", lambda *args, **kwargs: [])
-    delete_many = _fail_open("delete_many", None)
-    clear = _fail_open("clear", None)
 
 
 def hit(cache, key: str, timeout: int) -> int:
