@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from appointments.models import Appointment, Channel
 from helpdesk import access, dates, principal
-from helpdesk.api.fields import TopicCodeField
+from helpdesk.api.fields import FlatSerializer, TopicCodeField
 from helpdesk.languages import SPOKEN_LANGUAGES, Language
 from helpdesk.phones import REGION
 
@@ -40,7 +40,7 @@ def _plain_int(data) -> int | None:
     return None
 
 
-class SlotQuerySerializer(serializers.Serializer):
+class SlotQuerySerializer(FlatSerializer):
     digipunt = ScopedDigipuntField(required=False)
     topic = TopicCodeField()
     language = serializers.ChoiceField(choices=list(SPOKEN_LANGUAGES), default=Language.NL)
@@ -64,13 +64,13 @@ class SlotSerializer(serializers.Serializer):
     digipunt_name = serializers.CharField(source="digipunt.name")
 
 
-class CitizenInputSerializer(serializers.Serializer):
+class CitizenInputSerializer(FlatSerializer):
     phone = PhoneNumberField(region=REGION)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
 
 
-class AppointmentCreateSerializer(serializers.Serializer):
+class AppointmentCreateSerializer(FlatSerializer):
     digipunt = ScopedDigipuntField()
     topic = TopicCodeField()
     start = serializers.DateTimeField()

@@ -1,5 +1,6 @@
 """Serializer fields shared by every API that takes topics, languages or local times."""
 
+import copy
 import re
 
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,21 @@ from rest_framework import serializers
 from helpdesk import access, principal
 from helpdesk.languages import SPOKEN_LANGUAGES
 from helpdesk.models import Topic
+
+
+class FlatSerializer(serializers.Serializer):
+    """A serializer of input read on hot paths (the slot query, a booking's body).
+
+    DRF deep-copies every declared field for each serializer it makes, a related field's queryset
+    and a choice field's choices with it: about 0.15 ms for the slot query, a twentieth of the call.
+    Binding and validating a field only sets attributes on the field itself, so a shallow copy of
+    each is enough; a nested serializer still gets its deep copy."""
+
+    def get_fields(self):
+        return {
+            name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
 
 
 class TopicCodeField(serializers.SlugRelatedField):
