@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from appointments.models import Appointment, Channel
 from helpdesk import access, dates, principal
-from helpdesk.api.fields import FlatSerializer, TopicCodeField
+from helpdesk.api.fields import FlatModelSerializer, FlatSerializer, TopicCodeField
 from helpdesk.languages import SPOKEN_LANGUAGES, Language
 from helpdesk.phones import REGION
 
@@ -80,7 +80,7 @@ class AppointmentCreateSerializer(FlatSerializer):
     notes = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(FlatModelSerializer):
     digipunt = serializers.PrimaryKeyRelatedField(read_only=True)
     digipunt_name = serializers.CharField(source="digipunt.name", read_only=True)
     topic = serializers.SlugRelatedField(slug_field="code", read_only=True)

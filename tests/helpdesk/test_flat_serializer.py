@@ -37,3 +37,26 @@ def test_validating_one_changes_nothing_for_the_next():
     assert good.is_valid(), good.errors
     assert good.validated_data == {"language": "fr", "citizen": {"phone": "123"}}
     assert not Booking(data={"language": "de", "citizen": {"phone": "1"}}).is_valid()
+
+
+def test_a_model_serializer_builds_its_fields_once_and_writes_the_same(db, monkeypatch):
+    from appointments.api.serializers import AppointmentSerializer
+    from tests.factories import AppointmentFactory
+
+    built = []
+    original = serializers.ModelSerializer.get_fields
+    monkeypatch.delattr(AppointmentSerializer, "_fields_once", raising=False)  # not built yet
+    monkeypatch.setattr(
+        serializers.ModelSerializer, "get_fields", lambda self: built.append(1) or original(self)
+    )
+    appointment = AppointmentFactory()
+    first = AppointmentSerializer(appointment).data
+    second = AppointmentSerializer(appointment).data
+    assert len(built) == 1
+    assert first == second
+    assert first["code"] == appointment.code
+    assert first["citizen"] == {
+        "id": appointment.citizen.pk,
+        "phone": str(appointment.citizen.phone),
+        "name": appointment.citizen.name,
+    }
