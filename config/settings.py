@@ -161,7 +161,7 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 # Seconds between beat runs of each job of helpdesk.jobs.JOBS; `JOB_INTERVAL_<JOB NAME>` overrides one,
 # e.g. JOB_INTERVAL_SEND_DUE_SMS=5. A job not named here runs as often as its own `every` says,
 # else every "default" seconds.
-JOB_INTERVALS = {"default": 300.0, "send_due_sms": 10.0, "queue_reminders": 180.0}
+JOB_INTERVALS = {"default": 300.0, "send_due_sms": 10.0, "send_due_email": 10.0, "queue_reminders": 180.0}
 JOB_INTERVALS |= {
     name.removeprefix("JOB_INTERVAL_").lower(): float(value)
     for name, value in os.environ.items()
@@ -303,8 +303,8 @@ if os.environ.get("EMAIL_HOST") or not DEBUG:
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
-                # Mail goes out when a booking commits, inside its request: a mail server that
-                # hangs must cost that request seconds, not the worker (send_logged logs it).
+                # Mail goes out from the outbox job (helpdesk/mail.py): a mail server that hangs
+                # must cost that job seconds per e-mail, not its whole run.
                 "timeout": env_int("EMAIL_TIMEOUT", 5),
             },
         }
@@ -312,6 +312,12 @@ if os.environ.get("EMAIL_HOST") or not DEBUG:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "digipunt@localhost")
+# The e-mail outbox (helpdesk/mail.py), as the SMS one: attempts, first retry delay (doubling),
+# how long a worker's claim lasts, and how long an e-mail given up on is kept.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
+EMAIL_CLAIM_SECONDS = env_int("EMAIL_CLAIM_SECONDS", 120)
+EMAIL_KEEP_DAYS = env_int("EMAIL_KEEP_DAYS", 7)
 
 # REST API
 REST_FRAMEWORK = {

@@ -9,7 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import access
-from helpdesk.models import Closure, Digipunt, Membership, Municipality, OpeningHours, Topic
+from helpdesk.models import Closure, Digipunt, Membership, Municipality, OpeningHours, OutboundEmail, Topic
 from helpdesk.models.municipalities import ACCESSIBILITY_NOTES_MAX_LENGTH, find_overlap
 
 
@@ -188,6 +188,23 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None):
         return access.is_network_admin(request.user)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """E-mails waiting to go out, or given up on (helpdesk/mail.py), to see why one did not
+    arrive. Read-only, and without the text: an applicant's carries their set-password link."""
+
+    list_display = ["to", "subject", "status", "attempts", "due_at", "last_error"]
+    list_filter = ["status"]
+    fields = ["municipality", "to", "subject", "status", "attempts", "due_at", "last_error", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 admin.site.site_header = _("Digipunt Helpdesk configuration")

@@ -9,7 +9,7 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("Digipunt Helpdesk")
 
     def ready(self):
-        from helpdesk import principal
+        from helpdesk import mail, principal  # noqa: F401  (mail registers its job)
 
         principal.connect()
 

@@ -35,6 +35,18 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def sent_mail(mailoutbox):
+    """`sent_mail()` runs the e-mail outbox's job (helpdesk/mail.py) and gives all it has sent."""
+    from helpdesk import mail
+
+    def send():
+        mail.dispatch()
+        return mailoutbox
+
+    return send
+
+
+@pytest.fixture
 def frozen_now():
     with time_machine.travel(FROZEN_NOW, tick=False):
         yield FROZEN_NOW

@@ -1,18 +1,14 @@
 """The one way a volunteer hears that their schedule changed (e-mail now; SMS can join here)."""
 
 import datetime
-import logging
 
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from helpdesk import mail
 from helpdesk.languages import Language
 from volunteers.models import Volunteer
-
-logger = logging.getLogger(__name__)
 
 ASSIGNED, MOVED, CANCELLED = "assigned", "moved", "cancelled"
 
@@ -40,7 +36,8 @@ def notify_volunteer(
     previous_start: datetime.datetime | None = None,
     note: str = "",
 ) -> None:
-    """Tell the volunteer an appointment was assigned, moved or cancelled, once the change commits.
+    """Tell the volunteer an appointment was assigned, moved or cancelled: an e-mail in the outbox,
+    sent once the change commits (helpdesk/mail.py).
 
     Only what they need: when, where, the topic and the booking note ("speaks French, prefers
     Thursdays", so they can prepare); never the citizen's contact details.
@@ -67,15 +64,4 @@ def notify_volunteer(
                 "note": note,
             },
         )
-    recipient = volunteer.user.email
-    transaction.on_commit(lambda: send_logged(subject, body, recipient))
-
-
-def send_logged(subject: str, body: str, recipient: str) -> bool:
-    """Send one e-mail; a mail server failure is logged, never raised into the caller's work."""
-    try:
-        send_mail(subject, body, None, [recipient])
-    except Exception:
-        logger.exception("Could not send e-mail %r", subject)
-        return False
-    return True
+    mail.queue(municipality_id=volunteer.municipality_id, to=volunteer.user.email, subject=subject, body=body)

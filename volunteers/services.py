@@ -14,10 +14,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from helpdesk import locks
+from helpdesk import locks, mail
 from helpdesk.models import Membership, Role
 from volunteers.models import Application, Volunteer
-from volunteers.notify import send_logged
 
 
 def _username_for(email: str) -> str:
@@ -109,7 +108,7 @@ def approve_application(application: Application, *, by, digipunten=None) -> Vol
                 "login_url": settings.PUBLIC_BASE_URL + reverse("login"),
             },
         )
-    transaction.on_commit(lambda: send_logged(subject, body, application.email))
+    mail.queue(municipality_id=application.municipality_id, to=application.email, subject=subject, body=body)
     return volunteer
 
 
@@ -132,5 +131,5 @@ def decline_application(application: Application, *, by, reason: str) -> Applica
             "municipality": application.municipality
         }
         body = render_to_string("volunteers/email/declined.txt", {"application": application})
-    transaction.on_commit(lambda: send_logged(subject, body, application.email))
+    mail.queue(municipality_id=application.municipality_id, to=application.email, subject=subject, body=body)
     return application

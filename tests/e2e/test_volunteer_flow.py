@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from helpdesk import mail as outbox
 from helpdesk.models import Role
 from tests.factories import PASSWORD, DigipuntFactory, MunicipalityFactory, member
 
@@ -54,6 +55,7 @@ def test_apply_approve_set_availability_and_see_schedule(
     axe_check(staff)
 
     # 3. The volunteer follows the link in the e-mail and chooses a password.
+    outbox.dispatch()  # the e-mail outbox's job
     (message,) = [m for m in mail.outbox if m.to == ["anna@example.org"]]
     link = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
     page.goto("/" + link.split("://", 1)[1].split("/", 1)[1])

@@ -38,4 +38,4 @@ def test_registering_again_replaces_instead_of_adding():
 
 def test_every_app_job_is_registered_once():
     names = [job.__name__ for job in jobs.JOBS]
-    assert sorted(names) == ["purge_personal_data", "queue_reminders", "send_due_sms"]
+    assert sorted(names) == ["purge_personal_data", "queue_reminders", "send_due_email", "send_due_sms"]

@@ -2,7 +2,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 
 from helpdesk.models import Membership, Role
 from tests.factories import ApplicationFactory, TopicFactory
@@ -69,7 +68,7 @@ def test_duplicate_pending_application_is_refused(client, municipality_a):
 
 
 def test_approval_creates_account_membership_and_mails_a_set_password_link(
-    client, staff_a, municipality_a, digipunt_a, django_capture_on_commit_callbacks
+    client, staff_a, municipality_a, digipunt_a, django_capture_on_commit_callbacks, sent_mail
 ):
     application = ApplicationFactory(municipality=municipality_a, email="anna@example.org")
     with django_capture_on_commit_callbacks(execute=True):
@@ -79,7 +78,7 @@ def test_approval_creates_account_membership_and_mails_a_set_password_link(
     assert Membership.objects.get(user=user).role == Role.VOLUNTEER
     assert list(volunteer.digipunten.all()) == [digipunt_a]
     assert volunteer.status == Volunteer.Status.ACTIVE
-    (message,) = mail.outbox
+    (message,) = sent_mail()
     assert message.to == ["anna@example.org"]
     assert user.username in message.body
     link = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
@@ -136,7 +135,9 @@ def test_approval_reuses_a_volunteer_account_without_renaming_it(staff_a, munici
     ).exists()
 
 
-def test_decline_needs_a_reason_and_mails_it(staff_a, municipality_a, django_capture_on_commit_callbacks):
+def test_decline_needs_a_reason_and_mails_it(
+    staff_a, municipality_a, django_capture_on_commit_callbacks, sent_mail
+):
     from django.core.exceptions import ValidationError
 
     application = ApplicationFactory(municipality=municipality_a)
@@ -146,7 +147,7 @@ def test_decline_needs_a_reason_and_mails_it(staff_a, municipality_a, django_cap
         decline_application(application, by=staff_a, reason="Geen plaats meer dit jaar.")
     application.refresh_from_db()
     assert application.status == Application.Status.DECLINED
-    assert "Geen plaats meer dit jaar." in mail.outbox[0].body
+    assert "Geen plaats meer dit jaar." in sent_mail()[0].body
     assert not get_user_model().objects.filter(email=application.email).exists()
 
 
