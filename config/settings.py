@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from config import api_settings, logging_settings
 from config.env import env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -319,57 +320,9 @@ EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
 EMAIL_CLAIM_SECONDS = env_int("EMAIL_CLAIM_SECONDS", 120)
 EMAIL_KEEP_DAYS = env_int("EMAIL_KEEP_DAYS", 7)
 
-# REST API
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's TokenAuthentication, from the cache: helpdesk/principal.py.
-        "helpdesk.api.authentication.CachedTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [
-        "helpdesk.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "helpdesk.api.pagination.PageNumberPagination",  # no COUNT for one page
-    "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "helpdesk.api.schema.HelpdeskAutoSchema",
-    "EXCEPTION_HANDLER": "helpdesk.api.errors.exception_handler",
-    # The client address for anonymous rate limits: as for lockouts, X-Forwarded-For counted from
-    # the right, and only behind trusted proxies (DRF would otherwise key on the whole header,
-    # which a client can vary at will to get a fresh limit each time).
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
-    # In the cache: shared between processes when REDIS_URL is set.
-    "DEFAULT_THROTTLE_CLASSES": [
-        "helpdesk.api.throttling.AnonRateThrottle",
-        "helpdesk.api.throttling.UserRateThrottle",
-    ],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("API_RATE_ANON", "60/min"),
-        "user": os.environ.get("API_RATE_USER", "1200/min"),
-    },
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Digipunt Helpdesk API",
-    "DESCRIPTION": "Appointments, volunteers, SMS and statistics for municipal digipunten.",
-    "VERSION": "1",
-    "OAS_VERSION": "3.1.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {
-        "SpokenLanguageEnum": "helpdesk.languages.SPOKEN_LANGUAGE_CODES",
-        "InterfaceLanguageEnum": "helpdesk.languages.Language",
-        "AppointmentStatusEnum": "appointments.models.Appointment.Status",
-        "VolunteerStatusEnum": "volunteers.models.Volunteer.Status",
-        "ChannelEnum": "helpdesk.channels.Channel",
-        "DialogueChannelEnum": "conversations.models.ChannelOfDialogue",
-    },
-}
+# REST API (config/api_settings.py): authentication from the cache, rate limits, the schema.
+REST_FRAMEWORK = api_settings.rest_framework(num_proxies=TRUSTED_PROXY_COUNT)
+SPECTACULAR_SETTINGS = api_settings.SPECTACULAR_SETTINGS
 
 # Security. Everything here is on in production; DEBUG keeps plain http for local use.
 SECURE_CSP = {
@@ -398,29 +351,4 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "helpdesk.log_filters.RedactSecretsFilter"}},
-    "formatters": {
-        "server": {
-            "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
-            "style": "{",
-        }
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
-        "server": {"class": "logging.StreamHandler", "filters": ["redact_secrets"], "formatter": "server"},
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Django's own default handlers would print request paths unfiltered.
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.db.backends": {"level": "WARNING"},
-        # django-axes reports every login at INFO; failures and lockouts are WARNING.
-        "axes": {"level": "WARNING"},
-        # runserver's own request log, with its colours, through the redacting handler.
-        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
-    },
-}
+LOGGING = logging_settings.logging_config(level=os.environ.get("LOG_LEVEL", "INFO"))

@@ -133,7 +133,7 @@ def _seed_help_requests(municipality: Municipality) -> None:
     today = timezone.localdate()
     choose = rnd.choices
     rows, topic_rows = [], []
-    from help_requests.stats import year_ending
+    from help_requests.periods import year_ending
 
     day = year_ending(today)
     while day < today:
