@@ -5,8 +5,8 @@ for SMS.
 A request never waits for the mail server (a booking used to send its volunteer's e-mail inside
 the request), and a mail server that is down or slow loses nothing: the row is tried again with
 backoff (EMAIL_RETRY_SECONDS, doubling) and given up after EMAIL_MAX_ATTEMPTS. Workers claim rows
-with `SELECT ... FOR UPDATE SKIP LOCKED` and a claim that expires, so two never send the same
-row and one that dies hands its rows on. A sent e-mail is deleted at once: its text may carry a
+as the SMS outbox's do (helpdesk/outbox_claims.py), so two never send the same row and one that
+dies hands its rows on. A sent e-mail is deleted at once: its text may carry a
 booking note, which the system keeps nowhere else once the appointment is purged or erased. One
 given up on is kept EMAIL_KEEP_DAYS for an administrator to see, then deleted too.
 """
@@ -15,16 +15,13 @@ import datetime
 import logging
 import random
 import smtplib
-import uuid
 from collections import Counter
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from helpdesk import jobs
+from helpdesk import jobs, outbox_claims
 from helpdesk.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -49,39 +46,13 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
-def claim(*, now: datetime.datetime, limit: int) -> tuple[str, list[int]]:
-    """Take up to `limit` due e-mails (queued and due, or claimed by a worker that vanished)."""
-    token = uuid.uuid4().hex
-    with transaction.atomic():
-        ids = list(
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(status=Status.QUEUED, due_at__lte=now) | Q(status=Status.SENDING, claimed_until__lt=now)
-            )
-            .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            OutboundEmail.objects.filter(pk__in=ids).update(
-                status=Status.SENDING,
-                claim_token=token,
-                claimed_until=now + datetime.timedelta(seconds=settings.EMAIL_CLAIM_SECONDS),
-            )
-    return token, ids
-
-
 def _ours(email_id: int, token: str):
-    return OutboundEmail.objects.filter(pk=email_id, claim_token=token)
+    return outbox_claims.ours(OutboundEmail, email_id, token)
 
 
 def _renew(email_id: int, token: str, now: datetime.datetime) -> OutboundEmail | None:
     """Just before sending: extend our claim if we still hold it, and read the row."""
-    until = now + datetime.timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
-    if (
-        not _ours(email_id, token)
-        .filter(status=Status.SENDING, claimed_until__gt=now)
-        .update(claimed_until=until)
-    ):
+    if not outbox_claims.renew(OutboundEmail, email_id, token, now=now, seconds=settings.EMAIL_CLAIM_SECONDS):
         return None
     return OutboundEmail.objects.get(pk=email_id)
 
@@ -120,7 +91,9 @@ def dispatch(*, now: datetime.datetime | None = None, limit: int = 50) -> Counte
     outcomes = Counter()
     while True:
         moment = now or timezone.now()
-        token, ids = claim(now=moment, limit=limit)
+        token, ids = outbox_claims.claim(
+            OutboundEmail, now=moment, limit=limit, seconds=settings.EMAIL_CLAIM_SECONDS
+        )
         if not ids:
             break
         connection = mailers.default  # one SMTP session for the batch

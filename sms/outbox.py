@@ -13,15 +13,14 @@ it is sent again (at least once; Twilio offers no idempotency key).
 import datetime
 import logging
 import random
-import uuid
 from collections import Counter
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk import outbox_claims
 from helpdesk.models import Citizen
 from helpdesk.phones import can_receive_sms, parse
 from helpdesk.sql import insert_statement, mark_saved
@@ -163,30 +162,12 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 def claim(*, now: datetime.datetime, limit: int = 50) -> tuple[str, list[int]]:
     """Take up to `limit` due messages (queued and due, or claimed by a worker that vanished)."""
-    token = uuid.uuid4().hex
-    with transaction.atomic():
-        ids = list(
-            OutboundMessage.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(status=Status.QUEUED, due_at__lte=now) | Q(status=Status.SENDING, claimed_until__lt=now)
-            )
-            .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            OutboundMessage.objects.filter(pk__in=ids).update(
-                status=Status.SENDING,
-                claim_token=token,
-                claimed_until=now + datetime.timedelta(seconds=settings.SMS_CLAIM_SECONDS),
-            )
-    return token, ids
+    return outbox_claims.claim(OutboundMessage, now=now, limit=limit, seconds=settings.SMS_CLAIM_SECONDS)
 
 
 def _finish(message: OutboundMessage, token: str, **fields) -> bool:
     """Write the outcome only if our claim still holds (else another worker owns the row)."""
-    return bool(
-        OutboundMessage.objects.filter(pk=message.pk, claim_token=token).update(claim_token="", **fields)
-    )
+    return bool(outbox_claims.ours(OutboundMessage, message.pk, token).update(claim_token="", **fields))
 
 
 def status_callback_url() -> str:
@@ -196,10 +177,9 @@ def status_callback_url() -> str:
 def renew(message_id: int, token: str, now: datetime.datetime) -> OutboundMessage | None:
     """Just before sending: extend our claim if we still hold it, and read the row afresh (the
     citizen may have opted out, the appointment been cancelled, since the batch was claimed)."""
-    renewed = OutboundMessage.objects.filter(
-        pk=message_id, claim_token=token, status=Status.SENDING, claimed_until__gt=now
-    ).update(claimed_until=now + datetime.timedelta(seconds=settings.SMS_CLAIM_SECONDS))
-    if not renewed:
+    if not outbox_claims.renew(
+        OutboundMessage, message_id, token, now=now, seconds=settings.SMS_CLAIM_SECONDS
+    ):
         return None
     return OutboundMessage.objects.select_related("municipality", "citizen", "appointment").get(pk=message_id)
 

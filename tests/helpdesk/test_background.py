@@ -36,6 +36,9 @@ def test_a_job_added_later_gets_a_task_and_the_default_interval():
     def purge_everything_old():
         return "purged"
 
+    # Finalised as in a worker, where jobs are made into tasks: before that, app.task() gives a
+    # lazy proxy, and this test would depend on whether an earlier test finalised the app.
+    celery.app.finalize()
     task = celery.make_task(purge_everything_old)
     assert celery.app.tasks["jobs.purge_everything_old"] is task
     assert task.apply().get() == "purged"
