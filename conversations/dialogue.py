@@ -27,7 +27,7 @@ from conversations.heard import RESCHEDULE, Heard, hear
 from conversations.menus import topic_names
 from conversations.reply import Reply
 from conversations.rescheduling import start_reschedule
-from conversations.state import State, load, municipality_phone, say, set_state
+from conversations.state import State, load, municipality_phone, save, say, set_state
 from conversations.understanding import BOOK, CALLBACK, CANCEL, INFO, MORE, NO, THANKS, YES
 from conversations.waitlist import answer_offer, answer_waitlist
 from helpdesk.models import Citizen
@@ -81,7 +81,7 @@ def choose(
 def _answered(conversation, reply: Reply) -> Reply:
     if reply.event != "not_understood" and conversation.state != State.CALLBACK:
         conversation.misunderstood = 0
-    conversation.save()
+    save(conversation)
     return reply
 
 

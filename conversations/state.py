@@ -14,6 +14,8 @@ from conversations.reply import Event, Reply
 from conversations.understanding import NO, YES
 from helpdesk import locks
 from helpdesk.models import Citizen
+from helpdesk.sql import insert_statement, insert_with
+from privacy import audit
 
 State = Conversation.State
 NOT_UNDERSTOOD_LIMIT = 2
@@ -37,6 +39,19 @@ def load(citizen: Citizen, now: datetime.datetime, channel: str) -> Conversation
         conversation.expires_at = None
     conversation.channel = channel
     return conversation
+
+
+def save(conversation: Conversation) -> None:
+    """Write the conversation. A new one takes the audit entries this transaction has gathered (a
+    new citizen's, privacy.audit.collected) into its INSERT: one round trip for both on
+    PostgreSQL, on a citizen's first message. Nothing listens to a conversation's save signals."""
+    entries = audit.gathered()
+    if not conversation._state.adding or not entries:
+        conversation.save()
+        return
+    writes = [insert_statement(entry) for entry in entries]
+    entries.clear()
+    insert_with(conversation, writes)
 
 
 def set_state(conversation, state, now, data=None, expires_at=None):

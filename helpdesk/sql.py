@@ -31,3 +31,22 @@ def mark_saved(obj, pk) -> None:
     """The instance as save() leaves it, once a hand-built INSERT returned its primary key."""
     obj.pk = pk
     obj._state.adding, obj._state.db = False, connection.alias
+
+
+def insert_with(obj, writes: list[tuple[str, list]]) -> None:
+    """INSERT the unsaved `obj` together with `writes` (other INSERTs): on PostgreSQL in one
+    statement, the writes as data-modifying WITH parts; elsewhere one by one. `obj` is left as
+    save() leaves it; no signal is sent."""
+    insert, params = insert_statement(obj)
+    returning = f"RETURNING {connection.ops.quote_name(obj._meta.pk.column)}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and writes:
+            parts = ", ".join(f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(writes))
+            cursor.execute(
+                f"WITH {parts} {insert} {returning}", [*(p for _sql, ps in writes for p in ps), *params]
+            )
+        else:
+            for sql, write_params in writes:
+                cursor.execute(sql, write_params)
+            cursor.execute(f"{insert} {returning}", params)
+        mark_saved(obj, cursor.fetchone()[0])

@@ -74,6 +74,12 @@ def collected():
         AuditEvent.objects.bulk_create(entries)
 
 
+def gathered() -> list[AuditEvent] | None:
+    """The entries the enclosing collected() block has gathered so far, for a statement that
+    writes them with its own rows (taking them out of the list); None outside such a block."""
+    return _collected.get()
+
+
 def _context() -> dict:
     request = _request.get()
     if request is None:

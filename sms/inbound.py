@@ -21,6 +21,7 @@ from conversations.models import CallbackRequest
 from helpdesk import locks, phones
 from helpdesk.models import Citizen, Municipality
 from helpdesk.sql import insert_statement, mark_saved
+from privacy import audit
 from sms import conversation, optout, outbox
 from sms.models import InboundMessage
 from sms.texts import render
@@ -72,7 +73,10 @@ def receive(
         # No savepoint around the answer (two statements a step): when it fails, the whole
         # transaction is rolled back, the message too, and stored again with the failure's answer.
         try:
-            event, reply = _answer(message, now, simulated)
+            # A new citizen's audit entry is written with its conversation's INSERT
+            # (conversations/state.py: save); a failed answer leaves no entry.
+            with audit.collected():
+                event, reply = _answer(message, now, simulated)
         except Exception as error:  # answered below, in a transaction of its own
             failure = error
             transaction.set_rollback(True)
