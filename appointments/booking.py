@@ -139,6 +139,8 @@ def booking_locks(citizen: Citizen, digipunt: Digipunt, topic: Topic, language: 
     return [citizen, digipunt, *(Volunteer(pk=pk) for pk in sorted(eligible))]
 
 
+# One view of the week (and one cache read of its version) for the whole booking.
+@schedule_snapshot.pinned()
 def book(
     *,
     citizen: Citizen,

@@ -10,6 +10,8 @@ or absence it needs. A stale snapshot offers a slot that is no longer free at wo
 function re-reads the appointments under its locks and the database constraints have the last word.
 """
 
+import contextlib
+import contextvars
 import datetime
 from dataclasses import dataclass, field
 
@@ -27,6 +29,7 @@ from volunteers.models import Absence, Availability, Volunteer
 CACHE_SECONDS = 24 * 3600
 MEMO_SIZE = 256  # snapshots kept in this process (one per municipality and day)
 _memo: dict[tuple, "Snapshot"] = {}
+_pinned = contextvars.ContextVar("schedule_snapshot_pinned", default=None)  # municipality -> Snapshot
 
 
 def minutes(moment: datetime.time) -> int:
@@ -191,8 +194,35 @@ def _build(municipality_id: int, today: datetime.date) -> Snapshot:
     return snapshot
 
 
+@contextlib.contextmanager
+def pinned():
+    """Inside, each municipality's snapshot is read once. A booking asks for it three times (the
+    week of its start, whom to lock, the search), each a cache round trip for the version
+    otherwise; one snapshot throughout is also one view of the week. Nested blocks share the
+    outer one's."""
+    if _pinned.get() is not None:
+        yield
+        return
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
 def for_municipality(municipality_id: int) -> Snapshot:
-    """The municipality's snapshot: from this process, else the cache, else built (and stored)."""
+    """The municipality's snapshot: pinned in this block, else from this process, else the cache,
+    else built (and stored)."""
+    pins = _pinned.get()
+    snapshot = pins.get(municipality_id) if pins is not None else None
+    if snapshot is None:
+        snapshot = _current(municipality_id)
+        if pins is not None:
+            pins[municipality_id] = snapshot
+    return snapshot
+
+
+def _current(municipality_id: int) -> Snapshot:
     today = timezone.localdate()
     if not shared():  # local memory under several workers: another may have changed the week
         return _build(municipality_id, today)
@@ -217,6 +247,8 @@ def place(digipunt: Digipunt) -> Place:
     found = for_municipality(digipunt.municipality_id).places.get(digipunt.pk)
     if found is None:
         schedule_version.bump()  # a digipunt the cache has not seen: the snapshot is behind
+        if (pins := _pinned.get()) is not None:
+            pins.pop(digipunt.municipality_id, None)
         found = for_municipality(digipunt.municipality_id).places[digipunt.pk]
     return found
 

@@ -5,6 +5,9 @@ must see nothing of A on any page or endpoint.
 """
 
 import datetime
+import fcntl
+import os
+import tempfile
 import zoneinfo
 
 import pytest
@@ -32,6 +35,17 @@ def _fast_password_hashing(settings):
 def _fresh_cache():
     """Rate-limit counters live in the cache: each test starts with none."""
     cache.clear()
+
+
+@pytest.fixture
+def one_crowd_at_a_time():
+    """For a test that opens dozens of database connections at once (the 50-way booking races):
+    it holds a lock that the other pytest-xdist workers' such tests wait for. Two at once, on two
+    workers, would pass PostgreSQL's 100 connections and fail on "too many clients"."""
+    path = os.path.join(tempfile.gettempdir(), f"digipunt-tests-crowd-{os.getuid()}.lock")
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from helpdesk.models import Topic
 from tests.factories import CitizenFactory, DigipuntFactory, MunicipalityFactory, bookable_volunteer
 
 pytestmark = [
+    pytest.mark.usefixtures("one_crowd_at_a_time"),  # 50 connections each: one such test at a time
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="real concurrent connections need PostgreSQL"

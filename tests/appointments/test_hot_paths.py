@@ -9,11 +9,17 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from appointments import booking
+from appointments import booking, schedule_snapshot
 from appointments.booking import SlotTaken, book
 from appointments.slots import free_slots
 from helpdesk import schedule_version
-from tests.factories import AppointmentFactory, CitizenFactory, ClosureFactory
+from tests.factories import (
+    AppointmentFactory,
+    CitizenFactory,
+    ClosureFactory,
+    DigipuntFactory,
+    bookable_volunteer,
+)
 from volunteers.blocks import remove_block
 from volunteers.models import Absence, Availability
 
@@ -78,6 +84,26 @@ def test_a_cold_cache_costs_one_snapshot_more(
     with CaptureQueriesContext(connection) as captured:
         book_at(citizen_a, digipunt_a, taxes, at(9))
     assert len(statements(captured)) <= BOOK_STATEMENTS + SNAPSHOT_STATEMENTS
+
+
+def test_a_booking_reads_the_schedule_version_once(vera, digipunt_a, taxes, citizen_a, monkeypatch):
+    """Its start's week, whom to lock and the search use one snapshot (schedule_snapshot.pinned):
+    one cache read of the version, not three."""
+    book_at(CitizenFactory(municipality=digipunt_a.municipality), digipunt_a, taxes, at(9))  # cached
+    reads = []
+    current = schedule_version.current
+    monkeypatch.setattr(schedule_version, "current", lambda: reads.append(1) or current())
+    book_at(citizen_a, digipunt_a, taxes, at(10))
+    assert len(reads) == 1
+
+
+def test_a_digipunt_newer_than_the_pinned_week_is_still_bookable(vera, digipunt_a, taxes, citizen_a):
+    book_at(CitizenFactory(municipality=digipunt_a.municipality), digipunt_a, taxes, at(9))  # cached
+    with schedule_snapshot.pinned():  # as in a booking: the week read before the new digipunt
+        schedule_snapshot.for_municipality(digipunt_a.municipality_id)
+        newer = DigipuntFactory(municipality=digipunt_a.municipality)
+        bookable_volunteer(digipunt_a.municipality, [newer], topics=["taxes"], username="nina")
+        assert book_at(citizen_a, newer, taxes, at(9)).digipunt == newer
 
 
 @pytest.mark.django_db
