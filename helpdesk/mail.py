@@ -6,9 +6,9 @@ A request never waits for the mail server (a booking used to send its volunteer'
 the request), and a mail server that is down or slow loses nothing: the row is tried again with
 backoff (EMAIL_RETRY_SECONDS, doubling) and given up after EMAIL_MAX_ATTEMPTS. Workers claim rows
 as the SMS outbox's do (helpdesk/outbox_claims.py), so two never send the same row and one that
-dies hands its rows on. A sent e-mail is deleted at once: its text may carry a
-booking note, which the system keeps nowhere else once the appointment is purged or erased. One
-given up on is kept EMAIL_KEEP_DAYS for an administrator to see, then deleted too.
+dies hands its rows on. A sent e-mail is deleted at once: its text may carry a booking note,
+which the system keeps nowhere else once the appointment is purged or erased. One given up on is
+kept EMAIL_KEEP_DAYS for an administrator to see, then deleted too.
 """
 
 import datetime
@@ -30,7 +30,7 @@ SUBJECT_LENGTH = OutboundEmail._meta.get_field("subject").max_length
 
 
 def queue(*, municipality_id: int, to: str, subject: str, body: str) -> OutboundEmail:
-    """An e-mail to send once the current transaction commits (at once outside one)."""
+    """An e-mail in the outbox: the job sends it once the current transaction has committed."""
     return OutboundEmail.objects.create(
         municipality_id=municipality_id,
         to=to,
@@ -73,6 +73,7 @@ def deliver(email: OutboundEmail, token: str, connection, now: datetime.datetime
     except Exception as error:  # the mail server's answer, or the connection's: never lose the e-mail
         give_up = attempts >= settings.EMAIL_MAX_ATTEMPTS or _permanent(error)
         logger.warning("E-mail %s attempt %s failed: %s", email.pk, attempts, error)
+        connection.close()  # a broken session is not reused: the next e-mail opens its own
         _ours(email.pk, token).update(
             claim_token="",
             status=Status.FAILED if give_up else Status.QUEUED,

@@ -31,16 +31,19 @@ class FlakyServer:
     opened = 0
 
     def __init__(self, **options):
-        pass
+        self.broken = False
 
     def open(self):
         FlakyServer.opened += 1
 
     def close(self):
-        pass
+        self.broken = False
 
     def send_messages(self, messages):
+        if self.broken:  # as smtplib's session after a disconnect, until it is closed
+            raise smtplib.SMTPServerDisconnected("please run connect() first")
         if FlakyServer.answers:
+            self.broken = True
             raise FlakyServer.answers.pop(0)
         django_mail.outbox.extend(messages)
         return len(messages)
@@ -129,6 +132,14 @@ def test_a_batch_shares_one_connection_and_a_dead_workers_claim_is_taken_over(db
         "v1@example.org",
         "v2@example.org",
     ]
+
+
+def test_a_broken_session_is_not_reused_for_the_next_email(db, flaky):
+    municipality = MunicipalityFactory()
+    for n in range(2):
+        mail.queue(municipality_id=municipality.pk, to=f"v{n}@example.org", subject="s", body="b")
+    flaky.answers = [smtplib.SMTPServerDisconnected("Connection unexpectedly closed")]
+    assert mail.dispatch(now=NOW) == {"queued": 1, "sent": 1}
 
 
 def test_a_subject_longer_than_the_column_is_cut(db):
