@@ -256,3 +256,32 @@ def contention(port: int, token: str, slots, attempts: int) -> Counter:
         for t in threads:
             t.join()
     return statuses
+
+
+class Beside:
+    """Closed-loop phases, each between two of `GET /healthz`, its baseline their mean. The
+    shared cores' speed drifts over minutes (other work on the host), so one /healthz figure
+    at the start would be a baseline for the first phases only; one measured next to its
+    phase drifts with it."""
+
+    def __init__(self, port: int, *, phase: float, processes: int, threads: int):
+        self.port, self.phase, self.closed = port, phase, {"processes": processes, "threads": threads}
+        self.last = self._healthz()
+        self.healthz = [self.last]
+
+    def _healthz(self) -> dict:
+        return load(self.port, {"kind": "healthz"}, duration=self.phase, **self.closed)
+
+    def run(self, requests: dict, *, warm: float = 0, duration: float | None = None) -> tuple[dict, dict]:
+        """(the phase, its baseline): ok_rps, p50_ms and p99_ms of /healthz before and after."""
+        if warm:
+            load(self.port, requests, duration=warm, **self.closed)
+        result = load(self.port, requests, duration=duration or self.phase, **self.closed)
+        after = self._healthz()
+        before, self.last = self.last, after
+        self.healthz.append(after)
+        baseline = {
+            key: (before[key] + after[key]) / 2 if before[key] and after[key] else before[key] or after[key]
+            for key in ("ok_rps", "p50_ms", "p99_ms")
+        }
+        return result, {**baseline, "before_rps": before["ok_rps"], "after_rps": after["ok_rps"]}
