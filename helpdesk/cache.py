@@ -76,7 +76,6 @@ class ResilientRedisCache(RedisCache):
     get_many = _fail_open("get_many", lambda *args, **kwargs: {})
     has_key = _fail_open("has_key", False)
     incr = _fail_open("incr", _missing_key)
-
     set_many = _fail_open("set_many", lambda *args, **kwargs: [])
     delete_many = _fail_open("delete_many", None)
     clear = _fail_open("clear", None)
