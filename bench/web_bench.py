@@ -82,7 +82,7 @@ def main():
 
     workdir = Path(os.environ.get("BENCH_WORKDIR", "/tmp"))
     phase, warm, fixed_seconds = (2.0, 0.5, 2.0) if quick else (10.0, 2.0, 15.0)
-    n_inproc, n_api, rounds, attempts = (12, 24, 2, 12) if quick else (100, 240, 10, 16)
+    n_inproc, n_api, rounds, attempts = (12, 24, 2, 12) if quick else (100, 600, 10, 16)
     municipality, _places, topic, token = seed_web(SMS_TO)
     pool_inproc, pool_floor, pool_api, pool_contention = slot_pools(
         municipality, topic, sizes=[n_inproc, n_inproc, n_api, rounds]
