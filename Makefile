@@ -4,7 +4,7 @@
 #   make test   set up with the test tools and run the whole suite (DATABASE_URL picks PostgreSQL)
 # And:
 #   make bench  the benchmarks (bench/run.py; PostgreSQL on 127.0.0.1:5432, see bench/dbs.py);
-#               BENCH_ARGS=--quick for a run within a minute that writes nothing;
+#               BENCH_ARGS=--quick for a run of about two minutes that writes nothing;
 #               PEERS_SRC=/path/to/the/peer/harness adds the django-appointment and django-helpdesk baselines
 .PHONY: run test setup setup-dev lint bench
 
