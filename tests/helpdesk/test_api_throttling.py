@@ -1,7 +1,6 @@
 """The API's rate limits: a counter per caller and window, one atomic cache round trip per call."""
 
 import datetime
-import threading
 import uuid
 
 import pytest
@@ -12,6 +11,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from helpdesk.api.throttling import UserRateThrottle
 from helpdesk.cache import hit
+from tests.threads import in_threads
 
 REDIS = {"BACKEND": "helpdesk.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
 # 10 s into a minute, in UTC (the windows are counted from the epoch).
@@ -42,22 +42,6 @@ def throttle(rate: str, base=UserRateThrottle):
     return Throttled()
 
 
-def all_at_once(calls: int, fn) -> list:
-    """`fn()` from `calls` threads released together; their answers."""
-    barrier, answers = threading.Barrier(calls), []
-
-    def run():
-        barrier.wait()
-        answers.append(fn())
-
-    threads = [threading.Thread(target=run) for _ in range(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
-
-
 def test_a_caller_gets_the_rate_then_429_until_the_window_ends(redis_cache):
     caller = Request(uuid.uuid4().hex)
     with time_machine.travel(MID_MINUTE, tick=False) as clock:
@@ -85,11 +69,11 @@ def test_concurrent_calls_are_all_counted(redis_cache):
         def get_cache_key(self, request, view):
             return f"drf-{request.user.pk}"
 
-    all_at_once(calls, lambda: Keyed().allow_request(drf_caller, None))
+    in_threads(calls, lambda _index: Keyed().allow_request(drf_caller, None))
     assert len(redis_cache.get(f"drf-{drf_caller.user.pk}")) < calls
 
     caller = Request(uuid.uuid4().hex)
-    answers = all_at_once(calls, lambda: throttle("30/min").allow_request(caller, None))
+    answers = in_threads(calls, lambda _index: throttle("30/min").allow_request(caller, None))
     assert answers.count(True) == 30  # exactly the rate, however they interleave
     assert not throttle("30/min").allow_request(caller, None)
 

@@ -3,16 +3,16 @@ backoff, given up on a refusal or after the last attempt, and never sent twice."
 
 import datetime
 import smtplib
-import threading
 
 import pytest
 import time_machine
 from django.core import mail as django_mail
-from django.db import connection, connections
+from django.db import connection
 
 from helpdesk import jobs, mail
 from helpdesk.models import OutboundEmail
 from tests.factories import MunicipalityFactory
+from tests.threads import in_threads
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
@@ -154,20 +154,7 @@ def test_two_workers_at_once_send_each_email_once(mailoutbox):
     municipality = MunicipalityFactory()
     for n in range(40):
         mail.queue(municipality_id=municipality.pk, to=f"v{n}@example.org", subject="s", body="b")
-    barrier, results = threading.Barrier(2), []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(mail.dispatch(limit=5))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = in_threads(2, lambda _index: mail.dispatch(limit=5))
     assert sum(result["sent"] for result in results) == 40
     assert sorted(m.to[0] for m in mailoutbox) == sorted(f"v{n}@example.org" for n in range(40))
     assert not OutboundEmail.objects.exists()

@@ -1,10 +1,9 @@
 """Concurrency on PostgreSQL with real connections: dispatchers and duplicate webhooks."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from appointments.models import Appointment
@@ -13,6 +12,7 @@ from sms.backends import LocmemBackend
 from sms.models import InboundMessage, OutboundMessage
 from tests.factories import CitizenFactory, DigipuntFactory, MunicipalityFactory, bookable_volunteer
 from tests.sms.conftest import INBOUND, post_signed, reply_text
+from tests.threads import in_threads
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -20,27 +20,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="real concurrent connections need PostgreSQL"
     ),
 ]
-
-
-def in_threads(count, work):
-    barrier = threading.Barrier(count)
-    results = []
-
-    def run(index):
-        try:
-            barrier.wait()
-            results.append(work(index))
-        except Exception as error:
-            results.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 class SlowBackend(LocmemBackend):
