@@ -5,7 +5,8 @@ contact and the waitlist entries it serves, and reads the volunteer the e-mail g
 the ORM that is five statements, each a round trip and a query compiled in Python, on the path
 every channel books through. Here they are plain SQL built from the models' metadata (as
 sms/inbound.py stores a message): on PostgreSQL the writes are the data-modifying WITH parts of
-one statement whose main part is the read, on SQLite (no writes in WITH) they run one by one.
+one statement whose main part is the read (helpdesk/sql.together), on SQLite (no writes in WITH)
+they run one by one.
 No signal is lost by not saving them as models: the two updates were queryset updates before
 (no signals either), and nothing listens to the event's or the audit entry's save. They are
 written in the booking's transaction, under its locks, like before.
@@ -15,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from helpdesk.models import Municipality
+from helpdesk.sql import together
 from volunteers.models import Volunteer
 
 
@@ -71,27 +73,10 @@ MUNICIPALITY_FIELDS = ("id", "default_language")
 def write(statements: list[tuple[str, list]], *, volunteer_id: int | None = None) -> Volunteer | None:
     """Run these writes; with `volunteer_id`, also read that volunteer (with their account and
     municipality, partly loaded: any other field of those is read if something asks for it)."""
-    read = _volunteer_query(volunteer_id) if volunteer_id is not None else None
-    if connection.vendor == "postgresql" and len(statements) + (read is not None) > 1:
-        # PostgreSQL runs every data-modifying WITH part to completion, whether the main part
-        # reads it or not; they touch different tables, so the order they run in does not matter.
-        writes, main = (statements, read) if read is not None else (statements[:-1], statements[-1])
-        combined = (
-            "WITH "
-            + ", ".join(f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(writes))
-            + " "
-            + main[0],
-            [*(param for _sql, params in writes for param in params), *main[1]],
-        )
-        statements, read = ([], combined) if read is not None else ([combined], None)
-    with connection.cursor() as cursor:
-        for sql, params in statements:
-            cursor.execute(sql, params)
-    if read is None:
+    if volunteer_id is None:
+        together(statements)
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(*read)
-        row = cursor.fetchone()
+    row = together(statements, _volunteer_query(volunteer_id))
     if row is None:
         return None
     # Read with a plain cursor (cheaper than a raw queryset), so converted here as the ORM would.

@@ -33,20 +33,30 @@ def mark_saved(obj, pk) -> None:
     obj._state.adding, obj._state.db = False, connection.alias
 
 
-def insert_with(obj, writes: list[tuple[str, list]]) -> None:
-    """INSERT the unsaved `obj` together with `writes` (other INSERTs): on PostgreSQL in one
-    statement, the writes as data-modifying WITH parts; elsewhere one by one. `obj` is left as
-    save() leaves it; no signal is sent."""
-    insert, params = insert_statement(obj)
-    returning = f"RETURNING {connection.ops.quote_name(obj._meta.pk.column)}"
+def together(writes: list[tuple[str, list]], main: tuple[str, list] | None = None) -> tuple | None:
+    """Run `writes`, then `main` (by default the last of the writes), in one round trip on
+    PostgreSQL: the writes are data-modifying WITH parts of `main`, run to completion whether it
+    reads them or not (they touch other tables than each other, so their order does not matter).
+    Elsewhere (SQLite has no writes in WITH) one by one. Returns `main`'s first row, if it has
+    rows."""
+    if main is None:
+        if not writes:
+            return None
+        writes, main = writes[:-1], writes[-1]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and writes:
             parts = ", ".join(f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(writes))
-            cursor.execute(
-                f"WITH {parts} {insert} {returning}", [*(p for _sql, ps in writes for p in ps), *params]
-            )
+            cursor.execute(f"WITH {parts} {main[0]}", [*(p for _sql, ps in writes for p in ps), *main[1]])
         else:
-            for sql, write_params in writes:
-                cursor.execute(sql, write_params)
-            cursor.execute(f"{insert} {returning}", params)
-        mark_saved(obj, cursor.fetchone()[0])
+            for sql, params in writes:
+                cursor.execute(sql, params)
+            cursor.execute(*main)
+        return cursor.fetchone() if cursor.description else None
+
+
+def insert_with(obj, writes: list[tuple[str, list]]) -> None:
+    """INSERT the unsaved `obj` together with `writes` (other INSERTs), in one statement on
+    PostgreSQL (`together`). `obj` is left as save() leaves it; no signal is sent."""
+    insert, params = insert_statement(obj)
+    returning = f"RETURNING {connection.ops.quote_name(obj._meta.pk.column)}"
+    mark_saved(obj, together(writes, (f"{insert} {returning}", params))[0])
