@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from appointments import booking_writes, schedule_snapshot, signals
 from appointments.models import Appointment, AppointmentEvent, WaitlistEntry, new_booking_code
 from appointments.slots import Slot, booking_window, free_slots, grid_starts, least_busy, search
-from helpdesk import locks
+from helpdesk import locks, sql
 from helpdesk.localtime import local_zone
 from helpdesk.models import Citizen, Digipunt, Topic
 from helpdesk.sql import insert_statement
@@ -254,8 +254,11 @@ def _write(
             raise SlotTaken(_taken_message(citizen, start, topic))
         if after_check is not None:
             after_check()
-        with audit.collected() as entries:
-            appointment = Appointment.objects.create(
+        tell = notify and rescheduled_from is None
+        # Two statements on PostgreSQL (appointments/booking_writes.py): the appointment with the
+        # volunteer to tell, then all the rest, with the SMS and the e-mail its listeners queue.
+        with audit.collected() as entries, sql.deferred() as queued:
+            appointment = Appointment(
                 # No look-up first: the unique constraint refuses a code in use, and book() retries.
                 code=new_booking_code(),
                 digipunt=digipunt,
@@ -270,9 +273,11 @@ def _write(
                 booked_by=by if getattr(by, "is_authenticated", False) else None,
                 rescheduled_from=rescheduled_from,
             )
+            volunteer = booking_writes.insert(
+                appointment, volunteer_id=appointment.volunteer_id if tell else None
+            )
             # Its event, its audit entry, the citizen's last contact and the waitlist entries it
-            # serves (booked now: any entry for this need is served), with the volunteer the
-            # e-mail goes to: one statement on PostgreSQL (appointments/booking_writes.py).
+            # serves (booked now: any entry for this need is served).
             writes = [
                 insert_statement(
                     AppointmentEvent(
@@ -294,19 +299,19 @@ def _write(
                 ),
             ]
             entries.clear()
-        tell = notify and rescheduled_from is None
-        volunteer = booking_writes.write(writes, volunteer_id=appointment.volunteer_id if tell else None)
-        signals.appointment_booked.send(Appointment, appointment=appointment, now=now, notify=notify)
-        if tell:
-            appointment.volunteer = volunteer
-            notify_volunteer(
-                appointment.volunteer,
-                ASSIGNED,
-                start=appointment.start,
-                digipunt=digipunt,
-                topic=topic,
-                note=appointment.notes,
-            )
+            signals.appointment_booked.send(Appointment, appointment=appointment, now=now, notify=notify)
+            if tell and volunteer is not None:
+                appointment.volunteer = volunteer
+                notify_volunteer(
+                    appointment.volunteer,
+                    ASSIGNED,
+                    start=appointment.start,
+                    digipunt=digipunt,
+                    topic=topic,
+                    note=appointment.notes,
+                )
+            booking_writes.write([*writes, *queued])
+            queued.clear()
     return appointment
 
 

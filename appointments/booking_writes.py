@@ -1,22 +1,27 @@
-"""The rows a booking writes after its appointment, in one round trip on PostgreSQL.
+"""What a booking writes, in two round trips on PostgreSQL.
 
-Once the appointment row is in, a booking adds its event, its audit entry, the citizen's last
-contact and the waitlist entries it serves, and reads the volunteer the e-mail goes to. Through
-the ORM that is five statements, each a round trip and a query compiled in Python, on the path
-every channel books through. Here they are plain SQL built from the models' metadata (as
-sms/inbound.py stores a message): on PostgreSQL the writes are the data-modifying WITH parts of
-one statement whose main part is the read (helpdesk/sql.together), on SQLite (no writes in WITH)
-they run one by one.
-No signal is lost by not saving them as models: the two updates were queryset updates before
-(no signals either), and nothing listens to the event's or the audit entry's save. They are
-written in the booking's transaction, under its locks, like before.
+1. `insert`: the appointment row, and in the same statement the volunteer the e-mail goes to
+   (their languages, account and municipality), read as the row goes in.
+2. `write`: everything else, as the data-modifying WITH parts of one statement
+   (helpdesk/sql.together): its event, its audit entry, the citizen's last contact, the waitlist
+   entries it serves, and what the booking's listeners queued meanwhile inside
+   helpdesk.sql.deferred() (the SMS outbox rows, the volunteer's e-mail).
+
+Through the ORM that was eight statements, each a round trip and a query compiled in Python, on
+the path every channel books through. Here they are plain SQL built from the models' metadata (as
+sms/inbound.py stores a message); on SQLite (no writes in WITH) they run one by one.
+No signal is lost: the appointment's post_save is sent as save() sends it (its audit entry), the
+two updates were queryset updates before (no signals either), and nothing listens to the saves
+of an event, an audit entry or an outbox row. All is written in the booking's transaction, under
+its locks, like before.
 """
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models.signals import post_save
 
 from helpdesk.models import Municipality
-from helpdesk.sql import together
+from helpdesk.sql import insert_statement, mark_saved, together
 from volunteers.models import Volunteer
 
 
@@ -55,8 +60,10 @@ def _volunteer_query(volunteer_id: int) -> tuple[str, list]:
         *(f"u.{quote(users.get_field(name).column)}" for name in USER_FIELDS),
         *(f"m.{quote(municipalities.get_field(name).column)}" for name in MUNICIPALITY_FIELDS),
     ]
+    # Named apart (three tables have an "id"), so that the read can be a subquery of `insert`'s.
+    named = ", ".join(f"{column} AS c{i}" for i, column in enumerate(columns))
     sql = (
-        f"SELECT {', '.join(columns)} FROM {quote(Volunteer._meta.db_table)} v "
+        f"SELECT {named} FROM {quote(Volunteer._meta.db_table)} v "
         f"JOIN {quote(users.db_table)} u ON u.{quote(users.pk.column)} = {volunteer('user')} "
         f"JOIN {quote(municipalities.db_table)} m "
         f"ON m.{quote(municipalities.pk.column)} = {volunteer('municipality')} "
@@ -70,15 +77,49 @@ USER_FIELDS = ("id", "username", "first_name", "last_name", "email")  # str(volu
 MUNICIPALITY_FIELDS = ("id", "default_language")
 
 
-def write(statements: list[tuple[str, list]], *, volunteer_id: int | None = None) -> Volunteer | None:
-    """Run these writes; with `volunteer_id`, also read that volunteer (with their account and
-    municipality, partly loaded: any other field of those is read if something asks for it)."""
-    if volunteer_id is None:
-        together(statements)
+def insert(appointment, *, volunteer_id: int | None = None) -> Volunteer | None:
+    """INSERT the unsaved appointment (left as save() leaves it, its post_save sent); with
+    `volunteer_id`, also read that volunteer (with their account and municipality, partly loaded:
+    any other field of those is read if something asks for it). An IntegrityError (a booking code
+    in use, the exclusion constraint) comes from here, before anything else is written."""
+    statement, params = insert_statement(appointment)
+    statement += f" RETURNING {connection.ops.quote_name(appointment._meta.pk.column)}"
+    row = None
+    with connection.cursor() as cursor:
+        if volunteer_id is not None and connection.vendor == "postgresql":
+            read, read_params = _volunteer_query(volunteer_id)
+            cursor.execute(
+                f"WITH made AS ({statement}) "
+                f"SELECT made.*, volunteer.* FROM made LEFT JOIN ({read}) volunteer ON TRUE",
+                [*params, *read_params],
+            )
+            pk, *row = cursor.fetchone()
+        else:
+            cursor.execute(statement, params)
+            pk = cursor.fetchone()[0]
+            if volunteer_id is not None:
+                cursor.execute(*_volunteer_query(volunteer_id))
+                row = cursor.fetchone()
+    mark_saved(appointment, pk)
+    post_save.send(
+        sender=type(appointment),
+        instance=appointment,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=connection.alias,
+    )
+    if not row or row[0] is None:
         return None
-    row = together(statements, _volunteer_query(volunteer_id))
-    if row is None:
-        return None
+    return _volunteer(row)
+
+
+def write(statements: list[tuple[str, list]]) -> None:
+    """Run these writes, in one statement on PostgreSQL."""
+    together(statements)
+
+
+def _volunteer(row) -> Volunteer:
     # Read with a plain cursor (cheaper than a raw queryset), so converted here as the ORM would.
     users = len(VOLUNTEER_FIELDS) + len(USER_FIELDS)
     volunteer = _partly(Volunteer, VOLUNTEER_FIELDS, row[: len(VOLUNTEER_FIELDS)])

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.utils import timezone
 
-from helpdesk import jobs, outbox_claims
+from helpdesk import jobs, outbox_claims, sql
 from helpdesk.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -30,14 +30,18 @@ SUBJECT_LENGTH = OutboundEmail._meta.get_field("subject").max_length
 
 
 def queue(*, municipality_id: int, to: str, subject: str, body: str) -> OutboundEmail:
-    """An e-mail in the outbox: the job sends it once the current transaction has committed."""
-    return OutboundEmail.objects.create(
+    """An e-mail in the outbox: the job sends it once the current transaction has committed.
+    Inside helpdesk.sql.deferred() (a booking) the row is written with the booking's own
+    statement, and the instance returned gets no primary key."""
+    email = OutboundEmail(
         municipality_id=municipality_id,
         to=to,
         subject=subject[:SUBJECT_LENGTH],
         body=body,
         due_at=timezone.now(),
     )
+    sql.insert(email)
+    return email
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

@@ -1,9 +1,18 @@
 """Statements built from a model instance, for the hot paths that fold several writes into one
 round trip (an INSERT inside a WITH, `INSERT ... SELECT ... WHERE`, `ON CONFLICT DO NOTHING`),
 which the ORM cannot say. Values are prepared as `save()` prepares them, so the row is the one
-`save()` would write; no signal is sent (the caller says what it sends instead)."""
+`save()` would write; no signal is sent (the caller says what it sends instead).
+
+`deferred()` lets a hot path gather the rows that others add on its behalf (the SMS and the
+e-mail a booking causes, written by their own apps through `insert`) and write them as parts of
+its own statement, instead of a round trip each."""
+
+import contextlib
+import contextvars
 
 from django.db import connection
+
+_deferred = contextvars.ContextVar("sql_deferred", default=None)
 
 
 def insert_statement(
@@ -60,3 +69,42 @@ def insert_with(obj, writes: list[tuple[str, list]]) -> None:
     insert, params = insert_statement(obj)
     returning = f"RETURNING {connection.ops.quote_name(obj._meta.pk.column)}"
     mark_saved(obj, together(writes, (f"{insert} {returning}", params))[0])
+
+
+@contextlib.contextmanager
+def deferred():
+    """Inside, `insert` gathers its statements in the list this yields instead of running them:
+    the block's owner runs them with its own writes (`together`), taking them out of the list.
+    What is left is run when the block ends without an error; a block that fails runs none (its
+    transaction is undone anyway). Inside another such block it yields that block's list."""
+    outer = _deferred.get()
+    if outer is not None:
+        yield outer
+        return
+    writes: list[tuple[str, list]] = []
+    token = _deferred.set(writes)
+    try:
+        yield writes
+    finally:
+        _deferred.reset(token)
+    if writes:
+        together(writes)
+
+
+def insert(obj, *, ignore_conflicts: bool = False) -> None:
+    """INSERT the unsaved `obj` (`ON CONFLICT DO NOTHING` with `ignore_conflicts`): now, leaving
+    it as save() leaves it (unless a conflict kept it out), or, inside `deferred()`, with the
+    block's statement, and then it gets no primary key. No signal is sent: for rows that nothing
+    listens to."""
+    statement, params = insert_statement(obj)
+    if ignore_conflicts:
+        statement += " ON CONFLICT DO NOTHING"
+    gathering = _deferred.get()
+    if gathering is not None:
+        gathering.append((statement, params))
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"{statement} RETURNING {connection.ops.quote_name(obj._meta.pk.column)}", params)
+        row = cursor.fetchone()
+    if row is not None:
+        mark_saved(obj, row[0])

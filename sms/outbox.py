@@ -20,7 +20,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk import outbox_claims
+from helpdesk import outbox_claims, sql
 from helpdesk.models import Citizen
 from helpdesk.phones import can_receive_sms, parse
 from helpdesk.sql import insert_statement, mark_saved
@@ -94,14 +94,16 @@ def prepare(
 
 
 def queue_once(messages) -> None:
-    """Write these prepared rows (each with an idempotency key; None is skipped) in one INSERT
+    """Write these prepared rows (each with an idempotency key; None is skipped), each an INSERT
     ... ON CONFLICT DO NOTHING: a key queued before stays as it was, without a look-up first or a
-    savepoint around each row. The rows get no primary key back."""
+    savepoint around each row. Inside helpdesk.sql.deferred() (a booking) they are written with
+    the booking's own statement; the rows get no primary key back."""
     rows = [message for message in messages if message is not None]
     if any(message.idempotency_key is None for message in rows):
         raise ValueError("queue_once needs an idempotency key on every message")
-    if rows:
-        OutboundMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    with sql.deferred():
+        for message in rows:
+            sql.insert(message, ignore_conflicts=True)
 
 
 def record_reply(*, citizen: Citizen, body: str, now: datetime.datetime) -> OutboundMessage | None:
@@ -123,9 +125,9 @@ def record_reply(*, citizen: Citizen, body: str, now: datetime.datetime) -> Outb
     insert, values = insert_statement(message, select=True)
     sent_sql, sent_params = _sent_today(citizen.phone, now).order_by().values("pk").query.sql_with_params()
     quote = connection.ops.quote_name
-    sql = f"{insert} WHERE (SELECT COUNT(*) FROM ({sent_sql}) AS sent) < %s RETURNING {quote('id')}"
+    statement = f"{insert} WHERE (SELECT COUNT(*) FROM ({sent_sql}) AS sent) < %s RETURNING {quote('id')}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, *sent_params, settings.SMS_OUTBOUND_PER_DAY])
+        cursor.execute(statement, [*values, *sent_params, settings.SMS_OUTBOUND_PER_DAY])
         row = cursor.fetchone()
     if row is None:
         return None
