@@ -1,7 +1,7 @@
 """The SMS opt-out: set and lifted here only, audited each time; and it outlives the erasure of the
 citizen who sent STOP (see ErasedOptOut): a new citizen row of that number starts opted out, whether
-it is saved (the pre_save receiver below) or written by the SMS webhook's own statement
-(`forget_erased_sql`, sms.inbound).
+it is saved (the pre_save receiver below) or written by a statement of its own
+(`forget_erased_sql`: the SMS webhook's, sms.inbound, and helpdesk.citizen_contact's).
 
 Staff may record an opt-out (the citizen API, the admin: saved, so the audit signal logs it); only
 the citizen lifts one, by texting START (`lift`). Both write with a queryset update inside the
@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models.signals import pre_save
 from django.utils.crypto import salted_hmac
 
+from helpdesk import citizen_contact
 from helpdesk.models import Citizen
 from privacy import audit
 from sms.models import ErasedOptOut
@@ -87,3 +88,5 @@ def _restore(sender, instance: Citizen, raw=False, **kwargs):
 
 def connect() -> None:
     pre_save.connect(_restore, sender=Citizen, dispatch_uid="sms-optout-restore")
+    # The same rule inside the one statement that finds or makes a citizen on PostgreSQL.
+    citizen_contact.new_row_flag("sms_opt_out", forget_erased_sql)
