@@ -65,7 +65,8 @@ def test_a_known_number_leaves_a_remembered_opt_out_alone(municipality_a):
     CitizenFactory(municipality=municipality_a, phone=PHONE)
     ErasedOptOut.objects.create(municipality=municipality_a, number_hash=optout.number_hash(PHONE))
     citizen, created = find_or_make(municipality_a.pk, PHONE)
-    assert not created and not citizen.sms_opt_out
+    assert not created
+    assert not citizen.sms_opt_out
     assert ErasedOptOut.objects.count() == 1
 
 
