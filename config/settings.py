@@ -118,6 +118,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
     )
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Parameters bound on the server, and a statement prepared once its connection has run
+        # it 5 times (psycopg's prepare_threshold): PostgreSQL then plans a hot path's statements
+        # once per connection, not on every request (planning was half its work per booking).
+        # Off behind a pooler that cannot keep prepared statements (PgBouncer before 1.21).
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write transactions take the lock up front, so concurrent writers queue instead of failing
     # half way with "database is locked"; WAL lets readers go on meanwhile.
