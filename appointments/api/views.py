@@ -22,7 +22,7 @@ from appointments.api.serializers import (
 from appointments.booking import BookingError, SlotTaken, book
 from appointments.models import Appointment
 from appointments.slots import free_slots
-from helpdesk import access, citizen_contact, dates, phones, principal
+from helpdesk import access, citizen_contact, dates, locks, phones, principal
 from helpdesk.api.permissions import IsOfficeMember
 from helpdesk.api.schema import DetailError
 from helpdesk.languages import current_language
@@ -194,12 +194,16 @@ class AppointmentViewSet(
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
     def _citizen(self, municipality_id, data) -> Citizen:
-        citizen, _created = citizen_contact.find_or_make(
+        citizen, created = citizen_contact.find_or_make(
             municipality_id,
             data["phone"].as_e164,
             name=data.get("name", ""),
             language=data.get("language") or current_language(),
         )
+        if created:
+            # Made in this transaction, so nobody else sees the row before it commits: it is
+            # held as if locked (helpdesk.locks), and book() does not lock it again.
+            locks.hold_new(citizen)
         return citizen
 
     def _transition(self, request, to):
