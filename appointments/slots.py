@@ -9,6 +9,7 @@ hours, closures, volunteers and their blocks) comes from the municipality's cach
 in them. Times are integer minutes since the epoch (UTC), so a DST change cannot stretch a slot.
 """
 
+import bisect
 import datetime
 import math
 from collections import Counter, defaultdict
@@ -98,24 +99,48 @@ class _Clock:
         return datetime.datetime.fromtimestamp(epoch * 60, self.zone)
 
 
-def _peak(start: int, end: int, intervals) -> int:
-    """The most intervals running at the same moment within [start, end)."""
-    # (moment, +1/-1) pairs; at equal moments an end (-1) sorts before a start: [) intervals.
-    edges = sorted(
-        edge
-        for s, e in intervals
-        if s < end and start < e
-        for edge in ((max(s, start), 1), (min(e, end), -1))
-    )
-    running = peak = 0
-    for _moment, change in edges:
-        running += change
-        peak = max(peak, running)
-    return peak
+class _Load:
+    """How many of a desk-day's appointments run at each moment: a step function built once per
+    digipunt and day (the day's intervals sorted once), which each grid start then asks in two
+    bisections instead of sorting the day's appointments again."""
+
+    def __init__(self, intervals):
+        self.moments: list[int] = []  # where the count changes, ascending
+        self.counts: list[int] = []  # the count from that moment to the next
+        running = 0
+        # [) intervals: everything changing at one moment is applied before the count is read.
+        for moment, change in sorted(edge for s, e in intervals for edge in ((s, 1), (e, -1))):
+            running += change
+            if self.moments and self.moments[-1] == moment:
+                self.counts[-1] = running
+            else:
+                self.moments.append(moment)
+                self.counts.append(running)
+
+    def peak(self, start: int, end: int) -> int:
+        """The most appointments running at the same moment within [start, end)."""
+        first = bisect.bisect_right(self.moments, start)  # the changes up to start
+        at_start = self.counts[first - 1] if first else 0
+        within = self.counts[first : bisect.bisect_left(self.moments, end, first)]
+        return max(at_start, *within) if within else at_start
 
 
 def _overlaps(start: int, end: int, intervals) -> bool:
     return any(other_start < end and start < other_end for other_start, other_end in intervals)
+
+
+def _free(start: int, end: int, duty, taken) -> bool:
+    """On duty for the whole of [start, end) and in none of their appointments then. Plain loops:
+    this runs for every volunteer at every grid start of a search."""
+    for on, off in duty:
+        if on <= start and end <= off:
+            break
+    else:
+        return False
+    for other_start, other_end in taken:  # noqa: SIM110  (a loop: no generator per call)
+        if other_start < end and start < other_end:
+            return False
+    return True
 
 
 def _places(digipunten, municipality) -> list[tuple[schedule_snapshot.Snapshot, schedule_snapshot.Place]]:
@@ -157,7 +182,9 @@ class Busy:
     of_volunteer: dict = field(default_factory=lambda: defaultdict(list))  # (volunteer, day) -> [...]
     of_citizen: dict = field(default_factory=lambda: defaultdict(list))  # day -> [(start, end)]
     week_minutes: dict = field(default_factory=lambda: defaultdict(int))  # (volunteer, ISO week) -> minutes
-    citizen_history: list = field(default_factory=list)  # (start, volunteer) of the citizen's, any time
+    citizen_history: list = field(
+        default_factory=list
+    )  # (start minute, volunteer) of the citizen's, any time
 
 
 def _busy(places, volunteers, limited, start_date, end_date, citizen, exclude_appointment, history) -> Busy:
@@ -183,16 +210,39 @@ def _busy(places, volunteers, limited, start_date, end_date, citizen, exclude_ap
         wanted.append(mine if history else f"({mine} AND {query.during(day_start, day_end)})")
     rows = query.rows(" OR ".join(wanted), exclude=exclude_appointment)
     busy = Busy()
+    first = start_date - datetime.timedelta(days=start_date.weekday())
+    day_of = _LocalDays(first, end_date + datetime.timedelta(days=7 - end_date.weekday()), zone)
     for digipunt_id, volunteer_id, citizen_id, start, end in rows:
-        day = start.astimezone(zone).date()
-        interval = (epoch_minutes(start), epoch_minutes(end))
+        day = day_of(start)
+        interval = (start, end)
         busy.at_desk[(digipunt_id, day)].append(interval)
         busy.of_volunteer[(volunteer_id, day)].append(interval)
-        busy.week_minutes[(volunteer_id, day.isocalendar()[:2])] += interval[1] - interval[0]
+        busy.week_minutes[(volunteer_id, day.isocalendar()[:2])] += end - start
         if citizen is not None and citizen_id == citizen.pk:
             busy.of_citizen[day].append(interval)
             busy.citizen_history.append((start, volunteer_id))
     return busy
+
+
+class _LocalDays:
+    """The local day of an epoch minute: a bisection among the local midnights of the days
+    searched (and their weeks), where a clock change makes a day 23 or 25 hours long; the time
+    zone's own conversion for a moment outside them (a citizen's older appointments)."""
+
+    def __init__(self, first: datetime.date, last: datetime.date, zone):
+        self.first, self.zone = first, zone
+        self.midnights = [
+            epoch_minutes(
+                datetime.datetime.combine(first + datetime.timedelta(days=n), datetime.time.min, zone)
+            )
+            for n in range((last - first).days + 2)
+        ]
+
+    def __call__(self, minute: int) -> datetime.date:
+        index = bisect.bisect_right(self.midnights, minute) - 1
+        if 0 <= index < len(self.midnights) - 1:
+            return self.first + datetime.timedelta(days=index)
+        return datetime.datetime.fromtimestamp(minute * 60, self.zone).date()
 
 
 def search(
@@ -260,7 +310,8 @@ def search(
                     here.append((volunteer_id, duty, busy.of_volunteer[(volunteer_id, day)]))
             if not here:
                 continue
-            desk_today, citizen_today = busy.at_desk[(digipunt.pk, day)], busy.of_citizen[day]
+            here.sort(key=lambda entry: entry[0])  # so each slot's volunteers come out in id order
+            desk_today, citizen_today = _Load(busy.at_desk[(digipunt.pk, day)]), busy.of_citizen[day]
             for opens, closes in periods:
                 close_at = clock.epoch(closes)
                 for start in clock.grid(opens, digipunt.slot_minutes):
@@ -269,18 +320,9 @@ def search(
                         break
                     if start < earliest_minute:
                         continue
-                    if _peak(start, end, desk_today) >= digipunt.desks or _overlaps(
-                        start, end, citizen_today
-                    ):
+                    if desk_today.peak(start, end) >= digipunt.desks or _overlaps(start, end, citizen_today):
                         continue
-                    free = tuple(
-                        sorted(
-                            v
-                            for v, duty, taken in here
-                            if any(s <= start and end <= e for s, e in duty)
-                            and not _overlaps(start, end, taken)
-                        )
-                    )
+                    free = tuple(v for v, duty, taken in here if _free(start, end, duty, taken))
                     if free:
                         result.append(
                             Slot(
