@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Each cached version (the schedule's week, the API caller) read once per request.
+    "helpdesk.cache_versions.OneReadPerRequest",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # NUL anywhere in a request is a 400 before anything looks it up (PostgreSQL refuses NUL in

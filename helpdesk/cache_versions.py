@@ -10,8 +10,15 @@ The key also carries the entries' layout: a digest of the models' fields and of 
 builds them. After a deploy that changes either, the new code never reads what the old code
 cached (and during a rolling deploy each keeps to its own), instead of reading a row of the old
 shape into the new fields.
+
+Within a request (`OneReadPerRequest`, a middleware) each version is read from the cache once,
+and `read_with` brings them all along with another read: the API caller's read
+(helpdesk/principal.py) also brings the schedule's version, so that a slot search costs no round
+trip of its own for it. What the request itself bumps it sees at once; a change another process
+makes meanwhile is seen by the next request, as if it had come a moment later.
 """
 
+import contextvars
 import hashlib
 import sys
 import uuid
@@ -31,24 +38,66 @@ def shared() -> bool:
     return not isinstance(caches["default"], LocMemCache | DummyCache)
 
 
+# The versions read in the current request (key -> value), or None outside one.
+_read = contextvars.ContextVar("cache_versions_read", default=None)
+_ALL: dict[str, "CacheVersion"] = {}
+
+
 class CacheVersion:
     def __init__(self, name: str):
         self.key = f"{name}:version"
+        _ALL[self.key] = self
 
     def current(self) -> str:
+        read = _read.get()
+        version = read.get(self.key) if read is not None else None
+        if version is not None:
+            return version
         version = cache.get(self.key)
         if version is None:
             cache.add(self.key, uuid.uuid4().hex, timeout=None)
             version = cache.get(self.key) or uuid.uuid4().hex  # a cache that keeps nothing: always new
+        if read is not None:
+            read[self.key] = version
         return version
 
     def _renew(self) -> None:
-        cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        version = uuid.uuid4().hex
+        cache.set(self.key, version, timeout=None)
+        read = _read.get()
+        if read is not None:
+            read[self.key] = version
 
     def bump(self) -> None:
         """What the entries were built from changed: forget them, now and when this commits."""
         self._renew()
         transaction.on_commit(self._renew)
+
+
+def read_with(keys: list[str]) -> dict:
+    """cache.get_many of `keys` and of every version, in one round trip; inside a request the
+    versions found count as read (`CacheVersion.current` asks the cache for them no more)."""
+    found = cache.get_many([*keys, *_ALL])
+    read = _read.get()
+    if read is not None:
+        for key in _ALL:
+            if found.get(key) is not None:
+                read.setdefault(key, found[key])
+    return found
+
+
+class OneReadPerRequest:
+    """Middleware: each version is read from the cache at most once per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _read.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _read.reset(token)
 
 
 @once

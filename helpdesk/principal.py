@@ -32,7 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from rest_framework.authtoken.models import Token
 
 from helpdesk import access
-from helpdesk.cache_versions import CacheVersion, layout, shared
+from helpdesk.cache_versions import CacheVersion, layout, read_with, shared
 from helpdesk.models import Digipunt, Membership, Municipality, Topic
 
 CACHE_SECONDS = 60  # bounds a revocation whose version bump a Redis stall lost (see above)
@@ -109,7 +109,7 @@ def _cache_key(key: str) -> str:
 def cached(key: str) -> "Principal | None":
     """The token's entry if it was built under the version now, read with the version in one
     round trip (the entry carries its version instead of being keyed on it)."""
-    found = cache.get_many([_version.key, _cache_key(key)])
+    found = read_with([_cache_key(key)])  # with every version, the schedule's too
     version = found.get(_version.key) or current()
     entry = found.get(_cache_key(key))
     return entry[1] if entry is not None and entry[0] == version else None
