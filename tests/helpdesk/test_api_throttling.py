@@ -81,21 +81,30 @@ def test_concurrent_calls_are_all_counted(redis_cache):
 def test_a_counter_lives_one_window_and_counts_in_one_round_trip(redis_cache):
     key = f"counted-{uuid.uuid4().hex}"
     client = redis_cache._cache.get_client(write=True)
+    hit(redis_cache, f"warm-{key}", 60)  # the script is loaded once per Redis
     sent = []
-    original = client.pipeline
+    original = client.execute_command
 
-    def pipeline(*args, **kwargs):
-        sent.append(kwargs)
+    def execute_command(*args, **kwargs):
+        sent.append(args[0])
         return original(*args, **kwargs)
 
-    client.pipeline = pipeline
+    client.execute_command = execute_command
     try:
         assert [hit(redis_cache, key, 60) for _ in range(3)] == [1, 2, 3]
     finally:
-        del client.pipeline
-    assert sent == [{"transaction": True}] * 3  # one MULTI/EXEC each
+        del client.execute_command
+    assert sent == ["EVALSHA"] * 3  # one atomic script each
     assert 0 < client.ttl(redis_cache.make_and_validate_key(key)) <= 60  # never left without expiry
     assert redis_cache.get(key) == 3
+
+
+def test_a_redis_that_forgot_the_script_still_counts(redis_cache):
+    """After a restart Redis has no scripts: EVALSHA is refused and the script is loaded again."""
+    key = f"counted-{uuid.uuid4().hex}"
+    assert hit(redis_cache, key, 60) == 1
+    redis_cache._cache.get_client(write=True).script_flush()
+    assert hit(redis_cache, key, 60) == 2
 
 
 def test_without_redis_the_local_cache_counts_the_same(settings):
