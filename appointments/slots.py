@@ -182,9 +182,8 @@ class Busy:
     of_volunteer: dict = field(default_factory=lambda: defaultdict(list))  # (volunteer, day) -> [...]
     of_citizen: dict = field(default_factory=lambda: defaultdict(list))  # day -> [(start, end)]
     week_minutes: dict = field(default_factory=lambda: defaultdict(int))  # (volunteer, ISO week) -> minutes
-    citizen_history: list = field(
-        default_factory=list
-    )  # (start minute, volunteer) of the citizen's, any time
+    # (start minute, volunteer) of the citizen's appointments, any time
+    citizen_history: list = field(default_factory=list)
 
 
 def _busy(places, volunteers, limited, start_date, end_date, citizen, exclude_appointment, history) -> Busy:
