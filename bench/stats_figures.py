@@ -32,6 +32,8 @@ def measure_stats(quick: bool, workdir: Path) -> dict:
             text=True,
         )
         results[label] = json.loads(out.stdout.strip().splitlines()[-1])
+        if label == "PostgreSQL":
+            dbs.drop_postgres(url)
     rows = results["SQLite"]["rows"]
     results["csv"] = []
     for limit in sorted({min(rows, 100_000), min(rows, 1_000_000)}):
