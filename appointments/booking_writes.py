@@ -18,10 +18,9 @@ its locks, like before.
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models.signals import post_save
 
 from helpdesk.models import Municipality
-from helpdesk.sql import insert_statement, mark_saved, together
+from helpdesk.sql import announce_created, insert_statement, mark_saved, together
 from volunteers.models import Volunteer
 
 
@@ -101,14 +100,7 @@ def insert(appointment, *, volunteer_id: int | None = None) -> Volunteer | None:
                 cursor.execute(*_volunteer_query(volunteer_id))
                 row = cursor.fetchone()
     mark_saved(appointment, pk)
-    post_save.send(
-        sender=type(appointment),
-        instance=appointment,
-        created=True,
-        update_fields=None,
-        raw=False,
-        using=connection.alias,
-    )
+    announce_created(appointment)
     if not row or row[0] is None:
         return None
     return _volunteer(row)

@@ -12,11 +12,11 @@ opt-out, as a receiver), and post_save everywhere (the audit entry, privacy/audi
 from collections.abc import Callable
 
 from django.db import connection
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import pre_save
 
 from helpdesk import locks
 from helpdesk.models import Citizen
-from helpdesk.sql import insert_statement, mark_saved
+from helpdesk.sql import announce_created, insert_statement, mark_saved
 
 # The one statement, asked again when another transaction's first contact won the INSERT.
 ATTEMPTS = 3
@@ -42,14 +42,7 @@ def find_or_make(municipality_id: int, phone, *, name: str = "", **defaults) -> 
     else:
         found, created = _step_by_step(new)
     if created:
-        post_save.send(
-            sender=Citizen,
-            instance=found,
-            created=True,
-            update_fields=None,
-            raw=False,
-            using=connection.alias,
-        )  # the audit entry (privacy/audit.py), as save() would send it
+        announce_created(found)
         return found, True
     if name and not found.name:
         found.name = name

@@ -13,14 +13,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from conversations import callbacks, understanding
 from conversations.models import CallbackRequest
 from helpdesk import locks, phones
 from helpdesk.models import Citizen, Municipality
-from helpdesk.sql import insert_statement, mark_saved
+from helpdesk.sql import announce_created, insert_statement, mark_saved
 from privacy import audit
 from sms import conversation, optout, outbox
 from sms.models import InboundMessage
@@ -233,14 +232,7 @@ def _locked_citizen(municipality, sender, now, simulated: bool) -> Citizen:
     citizen = rows[0]
     citizen.municipality = municipality
     if getattr(citizen, "inserted", False):
-        post_save.send(
-            sender=Citizen,
-            instance=citizen,
-            created=True,
-            update_fields=None,
-            raw=False,
-            using=connection.alias,
-        )
+        announce_created(citizen)
     return citizen
 
 
