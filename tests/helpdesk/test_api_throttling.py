@@ -1,6 +1,7 @@
 """The API's rate limits: a counter per caller and window, one atomic cache round trip per call."""
 
 import datetime
+import time
 import uuid
 
 import pytest
@@ -62,7 +63,22 @@ def test_concurrent_calls_are_all_counted(redis_cache):
 
     drf_caller = Request(uuid.uuid4().hex)
 
+    class ReadThenPause:
+        """The cache, with a pause after each read: the window DRF's throttle leaves open
+        between reading the list and writing it back, held open long enough that every thread
+        reads before any writes (without it the race is real but only sometimes shows)."""
+
+        def get(self, key, default=None):
+            value = redis_cache.get(key, default)
+            time.sleep(0.05)
+            return value
+
+        def set(self, *args, **kwargs):
+            return redis_cache.set(*args, **kwargs)
+
     class Keyed(SimpleRateThrottle):
+        cache = ReadThenPause()
+
         def get_rate(self):
             return "1000/min"
 
