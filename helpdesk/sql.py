@@ -81,23 +81,30 @@ def insert_with(obj, writes: list[tuple[str, list]]) -> None:
 
 
 @contextlib.contextmanager
-def deferred():
-    """Inside, `insert` gathers its statements in the list this yields instead of running them:
-    the block's owner runs them with its own writes (`together`), taking them out of the list.
-    What is left is run when the block ends without an error; a block that fails runs none (its
-    transaction is undone anyway). Inside another such block it yields that block's list."""
-    outer = _deferred.get()
+def gathering(var: contextvars.ContextVar, flush):
+    """Inside, the list this yields is `var`'s: a hot path gathers there what others would have
+    written one by one (audit entries, outbox rows), writes it in a statement of its own and
+    takes it out of the list; what is left is passed to `flush` when the block ends without an
+    error (a block that fails writes nothing: its change is undone). Inside another such block
+    of the same `var` it yields that block's list, and the outermost flushes the rest."""
+    outer = var.get()
     if outer is not None:
         yield outer
         return
-    writes: list[tuple[str, list]] = []
-    token = _deferred.set(writes)
+    gathered: list = []
+    token = var.set(gathered)
     try:
-        yield writes
+        yield gathered
     finally:
-        _deferred.reset(token)
-    if writes:
-        together(writes)
+        var.reset(token)
+    if gathered:
+        flush(gathered)
+
+
+def deferred():
+    """Inside, `insert` gathers its statements in the list this yields instead of running them
+    (`gathering`): the block's owner runs them with its own writes (`together`)."""
+    return gathering(_deferred, together)
 
 
 def insert(obj, *, ignore_conflicts: bool = False) -> None:

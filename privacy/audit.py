@@ -14,7 +14,7 @@ import logging
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from helpdesk import access
+from helpdesk import access, sql
 from helpdesk.client_ip import client_ip
 from privacy.models import AuditEvent
 
@@ -51,27 +51,14 @@ def quiet():
         _quiet.reset(token)
 
 
-@contextlib.contextmanager
 def collected():
     """Inside, entries are gathered as unsaved rows in the list this yields instead of written one
-    by one: a hot path (booking) writes them in a statement of its own, together with its other
-    rows. It takes from the list what it writes; what is left there is written when the block
-    ends without an error (a block that fails leaves no entry, as its change is undone). Inside
-    another such block it yields that block's list: what the outer block gathered (a citizen made
-    just before a booking) goes into the inner one's statement too, and the outermost writes the
-    rest."""
-    outer = _collected.get()
-    if outer is not None:
-        yield outer
-        return
-    entries: list[AuditEvent] = []
-    token = _collected.set(entries)
-    try:
-        yield entries
-    finally:
-        _collected.reset(token)
-    if entries:
-        AuditEvent.objects.bulk_create(entries)
+    by one (helpdesk.sql.gathering): a hot path (booking) writes them in a statement of its own,
+    together with its other rows, taking them from the list; what is left is written when the
+    block ends without an error. Inside another such block it yields that block's list: what the
+    outer block gathered (a citizen made just before a booking) goes into the inner one's
+    statement too."""
+    return sql.gathering(_collected, AuditEvent.objects.bulk_create)
 
 
 def gathered() -> list[AuditEvent] | None:
