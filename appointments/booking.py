@@ -310,7 +310,7 @@ def _write(
                     topic=topic,
                     note=appointment.notes,
                 )
-            booking_writes.write([*writes, *queued])
+            sql.together([*writes, *queued])
             queued.clear()
     return appointment
 

@@ -2,8 +2,8 @@
 
 1. `insert`: the appointment row, and in the same statement the volunteer the e-mail goes to
    (their languages, account and municipality), read as the row goes in.
-2. `write`: everything else, as the data-modifying WITH parts of one statement
-   (helpdesk/sql.together): its event, its audit entry, the citizen's last contact, the waitlist
+2. everything else, as the data-modifying WITH parts of one statement (helpdesk/sql.together,
+   called by the booking): its event, its audit entry, the citizen's last contact, the waitlist
    entries it serves, and what the booking's listeners queued meanwhile inside
    helpdesk.sql.deferred() (the SMS outbox rows, the volunteer's e-mail).
 
@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from helpdesk.models import Municipality
-from helpdesk.sql import announce_created, insert_statement, mark_saved, together
+from helpdesk.sql import announce_created, insert_statement, mark_saved
 from volunteers.models import Volunteer
 
 
@@ -104,11 +104,6 @@ def insert(appointment, *, volunteer_id: int | None = None) -> Volunteer | None:
     if not row or row[0] is None:
         return None
     return _volunteer(row)
-
-
-def write(statements: list[tuple[str, list]]) -> None:
-    """Run these writes, in one statement on PostgreSQL."""
-    together(statements)
 
 
 def _volunteer(row) -> Volunteer:
