@@ -115,9 +115,9 @@ def insert(obj, *, ignore_conflicts: bool = False) -> None:
     statement, params = insert_statement(obj)
     if ignore_conflicts:
         statement += " ON CONFLICT DO NOTHING"
-    gathering = _deferred.get()
-    if gathering is not None:
-        gathering.append((statement, params))
+    queued = _deferred.get()
+    if queued is not None:
+        queued.append((statement, params))
         return
     with connection.cursor() as cursor:
         cursor.execute(f"{statement} RETURNING {connection.ops.quote_name(obj._meta.pk.column)}", params)
