@@ -27,6 +27,7 @@ smoke_processes.py (the processes and manage.py) and smoke_checks.py (HTTP and t
 import argparse
 import os
 import secrets
+import shutil
 import signal
 import sys
 import tempfile
@@ -106,6 +107,9 @@ def run(venv: Path, log_dir: Path, processes: list[Process]):
     fake = FakeTwilio()
     try:
         env = production_env(public_url, fake.url)
+        # Static files of its own: CI runs the tests beside it, and their WhiteNoise reads
+        # ./staticfiles while collectstatic would be rewriting it.
+        env["STATIC_ROOT"] = str(log_dir / "static")
         say(f"fake Twilio on {fake.url}; gunicorn on 127.0.0.1:{port}, PUBLIC_BASE_URL {public_url}")
         reset_database()
         reset_redis()
@@ -206,9 +210,7 @@ def main():
     if os.environ.get("SMOKE_KEEP_LOGS") == "1":
         say(f"logs kept in {log_dir}")
     else:
-        for log in log_dir.glob("*.log"):
-            log.unlink()
-        log_dir.rmdir()
+        shutil.rmtree(log_dir)  # the logs and the static files collected there
 
 
 if __name__ == "__main__":
